@@ -8,11 +8,11 @@ import javax.net.ssl.SSLSession;
 /**
  * {@code sslmode=verify-full} as libpq does it: the server certificate must name the host as it
  * was configured. r2dbc-postgresql 1.1 hands its verifier the connected socket's
- * {@code InetSocketAddress.getHostName()}, which for a URL holding an IP address is the result of
- * a reverse DNS lookup (so {@code 127.0.0.1} would pass as {@code localhost}, and a spoofed PTR
- * record would pass too). This verifier ignores that name and checks the configured one, with
- * r2dbc-postgresql's own {@link DefaultHostnameVerifier} (subjectAltName DNS and IP entries,
- * wildcards, then the common name).
+ * {@code InetSocketAddress.getHostName()}: the configured name while the resolver keeps it on the
+ * address, otherwise the result of a reverse DNS lookup (done on the event loop). This verifier
+ * ignores that name and checks the configured one, with r2dbc-postgresql's own
+ * {@link DefaultHostnameVerifier} (subjectAltName DNS and IP entries, wildcards, then the common
+ * name).
  */
 final class ConfiguredHostnameVerifier implements HostnameVerifier {
 

@@ -1,5 +1,6 @@
 package dev.tributary.r2dbc.postgres;
 
+import io.netty.handler.ssl.SslContextBuilder;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.client.SSLMode;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The one path from {@link ConnectionFactoryOptions} (parsed from a URL, built in code with
@@ -107,11 +109,23 @@ final class PostgresOptionMapping {
             }
             builder.sslPassword((CharSequence) keyPassword);
         }
+        // Netty 4.2 client contexts check the host name in the handshake by default (against the
+        // SNI name, so never for an IP address): that would make verify-ca check names and fail
+        // verify-full for IP addresses. libpq's semantics: verify-ca checks the chain only, and
+        // verify-full checks the configured host with the verifier below.
+        Function<SslContextBuilder, SslContextBuilder> userCustomizer = sslContextBuilderCustomizer(normalized);
+        builder.sslContextBuilderCustomizer(ssl -> userCustomizer.apply(ssl.endpointIdentificationAlgorithm(null)));
         if (normalized.getValue(PostgresSetting.SSL_MODE.option) == SSLMode.VERIFY_FULL
                 && !normalized.hasOption(PostgresqlConnectionFactoryProvider.SSL_HOSTNAME_VERIFIER)) {
             builder.sslHostnameVerifier(new ConfiguredHostnameVerifier((String) normalized.getValue(ConnectionFactoryOptions.HOST)));
         }
         return builder;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<SslContextBuilder, SslContextBuilder> sslContextBuilderCustomizer(ConnectionFactoryOptions options) {
+        Object customizer = options.getValue(PostgresqlConnectionFactoryProvider.SSL_CONTEXT_BUILDER_CUSTOMIZER);
+        return customizer != null ? (Function<SslContextBuilder, SslContextBuilder>) customizer : Function.identity();
     }
 
     /**
