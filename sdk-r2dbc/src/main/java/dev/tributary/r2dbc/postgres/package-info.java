@@ -20,10 +20,18 @@
  * {@code ConnectionFactoryOptions.toString()}; r2dbc-postgresql prints its configuration's
  * password as {@code ****}) and are never part of this package's messages. r2dbc-postgresql
  * 1.1 logs every protocol message at DEBUG on {@code io.r2dbc.postgresql.client.ReactorNettyClient}
- * ("Request: ..."): the password message prints as {@code PasswordMessage{password='...'}} and the
- * SCRAM messages as buffer positions, so DEBUG does not show the secret. At TRACE, that same
- * logger adds a Netty {@code LoggingHandler} that hex-dumps every byte exchanged, inside TLS,
- * which includes the password sent for {@code password} and the MD5 hash sent for {@code md5}
- * authentication: never enable TRACE on {@code io.r2dbc.postgresql.client} where logs are kept.
+ * ("Request: ..."; whether DEBUG is on is read once, when that class loads): the password message
+ * prints as {@code PasswordMessage{password='...'}} and the SCRAM messages as buffer positions, so
+ * DEBUG does not show the secret, nor does reactor-netty at TRACE. At TRACE, that same logger makes
+ * the driver add a Netty {@code LoggingHandler} that hex-dumps every byte exchanged, inside TLS:
+ * the cleartext password ({@code password} authentication) and the MD5 hash ({@code md5}) are in
+ * that dump. Never enable TRACE on {@code io.r2dbc.postgresql.client} where logs are kept.
+ *
+ * <h2>TLS</h2>
+ * libpq's modes: {@code require} encrypts without checking the certificate, {@code verify-ca}
+ * checks the chain only, {@code verify-full} also checks that the certificate names the host as
+ * configured. (Netty 4.2 client contexts would check host names in the handshake by default,
+ * against the SNI name, so never for IP addresses; the mapping turns that off and checks
+ * {@code verify-full} host names itself.)
  */
 package dev.tributary.r2dbc.postgres;

@@ -210,6 +210,18 @@ class AlloyDbOptionsTest {
     }
 
     @Test
+    void aPasswordGivenAsAUrlQueryParameterIsRedactedOnceMapped() {
+        // r2dbc-spi's parser keeps query parameters as ordinary options (Option.valueOf: sensitive
+        // only if that name was first declared sensitive somewhere in the JVM), so its own toString
+        // may show this one; the mapping moves it to the sensitive PASSWORD option
+        ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse("r2dbc:alloydb://app@h/db?Password=" + SECRET);
+        ConnectionFactoryOptions mapped = PostgresOptionMapping.normalize(parsed, Backend.ALLOYDB);
+
+        assertThat(mapped.toString()).doesNotContain(SECRET).contains("password=REDACTED");
+        assertThat(mapped.getValue(PASSWORD)).asString().isEqualTo(SECRET);
+    }
+
+    @Test
     void keepsAPasswordPublisherForR2dbcPostgresqlToSubscribeOnConnect() {
         Mono<String> password = Mono.just(SECRET);
 
