@@ -50,7 +50,8 @@ import java.util.function.Supplier;
  * pass through unchanged. Two names for one setting with different values are an error naming
  * both. TLS modes are libpq's: {@code disable}, {@code allow}, {@code prefer}, {@code require}
  * (encrypted, certificate not checked), {@code verify-ca} (certificate chains to the root),
- * {@code verify-full} (and names the host as configured, not as reverse DNS has it).
+ * {@code verify-full} (and names the host as configured: {@code localhost} or {@code 10.0.0.5}, as
+ * written).
  * <p>
  * Authentication: the server picks the method in {@code pg_hba.conf}; cleartext password, MD5 and
  * SCRAM-SHA-256 work. Kerberos/GSSAPI (for example {@code Integrated Security=true},
