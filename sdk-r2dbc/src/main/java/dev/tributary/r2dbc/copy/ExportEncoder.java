@@ -28,7 +28,8 @@ import java.util.List;
  * thread-safe: one encoder per export subscription; {@link #encode} is called in row order.
  * <ul>
  * <li>CSV: a header line with the column names (written with the first row; an export without
- * rows is empty), RFC 4180 quoting, LF line ends, NULL as an empty unquoted field, an empty string
+ * rows is empty), RFC 4180 quoting (Jackson's: it also quotes fields with spaces and other
+ * punctuation, and every field longer than 24 characters), LF line ends, NULL as an empty unquoted field, an empty string
  * as {@code ""}; numbers and booleans as written by Java ({@code 1.0E10}, {@code true}); dates and
  * times ISO 8601; {@code json}/{@code jsonb} as their JSON text; arrays as JSON arrays;
  * {@code bytea} as PostgreSQL's hex form ({@code \x0a1b}).</li>

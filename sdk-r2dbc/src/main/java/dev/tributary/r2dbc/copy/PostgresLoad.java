@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -103,6 +104,14 @@ final class PostgresLoad {
         });
     }
 
+    /**
+     * Streams the records through {@code COPY}. A cancel is not passed on to the driver's copy:
+     * r2dbc-postgresql 1.1.1 releases the last {@code CopyData} message when its copy is cancelled,
+     * even if that message is still waiting to be written, and the connection then fails and closes.
+     * Instead a cancel stops the frames (and closes the source under a frame waiting for it), so the
+     * driver ends the copy with {@code CopyFail} as for bad input; the transaction's rollback, queued
+     * on the connection behind it, runs next.
+     */
     private Mono<Long> copy(LoadPlan plan, PreparedSource prepared, SourceReading reading) {
         if (plan.targets().isEmpty()) {
             return Mono.just(0L);
@@ -115,7 +124,7 @@ final class PostgresLoad {
                 return Mono.error(e);
             }
             CopyFrames frames = new CopyFrames(writer);
-            return this.connection.copyIn(plan.copySql()).fromMany(frames.frames()).build()
+            Mono<Long> copying = this.connection.copyIn(plan.copySql()).fromMany(frames.frames()).build()
                     // bad input or a failing source makes the driver cancel the COPY: report the cause, not the echo
                     .onErrorMap(error -> frames.failure() != null ? frames.failure() : error)
                     .doFinally(signal -> {
@@ -130,6 +139,19 @@ final class PostgresLoad {
                             writer.close();
                         });
                     });
+            return Mono.<Long>create(sink -> {
+                AtomicBoolean cancelled = new AtomicBoolean();
+                sink.onCancel(() -> {
+                    cancelled.set(true);
+                    frames.stop();
+                    Schedulers.boundedElastic().schedule(reading::close);
+                });
+                copying.contextWrite(sink.contextView()).subscribe(sink::success, error -> {
+                    if (!cancelled.get()) {
+                        sink.error(error);
+                    }
+                }, sink::success);
+            });
         });
     }
 

@@ -485,20 +485,23 @@ class PostgresLoadIT {
                 .concatWith(Flux.never());
         PostgresqlConnection connection = factory.create().block(TIMEOUT);
         try {
-            Disposable loading = PostgresCopy.load(connection, LoadRequest.into("cancelled").source(LoadSource.of("stalled", stalled))
-                    .format(DataFormat.CSV).build()).subscribe();
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (jdbc.queryForObject("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy", Long.class) < 10_000) {
-                assertThat(System.nanoTime()).as("COPY made progress before the deadline").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            loading.dispose();
+            // cancelled at different points of the COPY, one after the other on the same connection
+            for (long progress : new long[]{1_000, 20_000, 60_000}) {
+                Disposable loading = PostgresCopy.load(connection, LoadRequest.into("cancelled").source(LoadSource.of("stalled", stalled))
+                        .format(DataFormat.CSV).sampleRows(500).build()).subscribe();
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (jdbc.queryForObject("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy", Long.class) < progress) {
+                    assertThat(System.nanoTime()).as("COPY made progress before the deadline").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                loading.dispose();
 
-            // the same connection runs after the rollback: the table it created is gone, auto-commit is back
-            assertThat(Mono.from(connection.createStatement("SELECT to_regclass('cancelled') IS NULL").execute())
-                    .flatMap(r -> Mono.from(r.map((row, m) -> row.get(0, Boolean.class)))).block(TIMEOUT)).isTrue();
-            assertThat(connection.isAutoCommit()).isTrue();
-            assertThat(tableExists("cancelled")).isFalse();
+                // the same connection runs after the rollback: the table it created is gone, auto-commit is back
+                assertThat(Mono.from(connection.createStatement("SELECT to_regclass('cancelled') IS NULL").execute())
+                        .flatMap(r -> Mono.from(r.map((row, m) -> row.get(0, Boolean.class)))).block(TIMEOUT)).isTrue();
+                assertThat(connection.isAutoCommit()).isTrue();
+                assertThat(tableExists("cancelled")).isFalse();
+            }
         } finally {
             connection.close().block(TIMEOUT);
         }
