@@ -49,7 +49,7 @@ abstract class ConnectionScope implements SqlOperations {
     @Override
     public final Mono<LoadResult> load(LoadRequest request) {
         Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.load(connection, request)).next();
+        return use(connection -> PostgresCopy.load(connection, request)).singleOrEmpty();
     }
 
     @Override

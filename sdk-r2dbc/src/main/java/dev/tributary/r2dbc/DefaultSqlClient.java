@@ -50,14 +50,15 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     @Override
     public <T> Mono<T> inTransaction(Function<? super SqlSession, ? extends Mono<T>> work) {
         Objects.requireNonNull(work, "work");
-        return transaction(null, work).next();
+        // singleOrEmpty, not next: next() would cancel the transaction (and so roll it back) on its first value
+        return transaction(null, work).singleOrEmpty();
     }
 
     @Override
     public <T> Mono<T> inTransaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Mono<T>> work) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(work, "work");
-        return transaction(definition, work).next();
+        return transaction(definition, work).singleOrEmpty();
     }
 
     @Override
@@ -69,7 +70,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     @Override
     public <T> Mono<T> inConnection(Function<? super SqlSession, ? extends Mono<T>> work) {
         Objects.requireNonNull(work, "work");
-        return session(work).next();
+        return session(work).singleOrEmpty();
     }
 
     @Override

@@ -162,7 +162,14 @@ class SqlClientIT {
         db.inTransaction(tx -> tx.sql("UPDATE airport SET elevation_ft = 0 WHERE ident = 'ENGM'").rowsUpdated()
                         .then(tx.sql("DELETE FROM airport WHERE ident = 'ENBR'").rowsUpdated()))
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
-        assertThat(count("SELECT count(*) FROM airport WHERE elevation_ft = 0 OR ident = 'ENBR'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM airport WHERE ident = 'ENGM' AND elevation_ft = 0")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM airport WHERE ident = 'ENBR'")).isZero();
+        db.inTransaction(IsolationLevel.READ_COMMITTED, tx -> tx.sql("DELETE FROM airport WHERE ident = 'SLLP'").rowsUpdated())
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        assertThat(count("SELECT count(*) FROM airport")).isEqualTo(1);
+        db.inTransactionMany(tx -> tx.sql("INSERT INTO airport (ident, name) VALUES ('A', 'a'), ('B', 'b')").rowsUpdated())
+                .as(StepVerifier::create).expectNext(2L).verifyComplete();
+        assertThat(count("SELECT count(*) FROM airport")).isEqualTo(3);
         assertThat(poolAcquired()).isZero();
     }
 
@@ -196,6 +203,14 @@ class SqlClientIT {
         db.inTransaction(TransactionDefinition.class.cast(IsolationLevel.REPEATABLE_READ),
                         tx -> tx.sql("SELECT current_setting('transaction_isolation')").mapTo(String.class).one())
                 .as(StepVerifier::create).expectNext("repeatable read").verifyComplete();
+    }
+
+    @Test
+    void sessionWorkIsCommittedInAutoCommitMode() {
+        db.inConnection(session -> session.sql("CREATE TEMP TABLE scratch AS SELECT 1 AS x").rowsUpdated()
+                        .then(session.sql("UPDATE airport SET name = 'Oslo' WHERE ident = 'ENGM'").rowsUpdated()))
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        assertThat(count("SELECT count(*) FROM airport WHERE name = 'Oslo'")).isEqualTo(1);
     }
 
     @Test
