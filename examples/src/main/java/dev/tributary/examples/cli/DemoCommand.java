@@ -15,13 +15,14 @@ import java.util.concurrent.Callable;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
+        header = "Loads real data sets and streams answers to five questions as tables.",
         description = {
-                "Loads four real data sets (OurAirports' airports, countries and regions; the world-countries",
-                "table with names in 25 scripts), checks their row counts, asks them five questions, and",
-                "prints each answer as an aligned table with the time each step took.",
+                "Loads four real data sets (OurAirports' airports, countries and regions; the world-countries "
+                        + "table with names in 25 scripts), checks their row counts, asks them five questions, and "
+                        + "prints each answer as an aligned table with the time each step took.",
                 "",
-                "With " + TargetDatabase.URL_VARIABLE + " set, runs on that database: its tables airports, countries,",
-                "regions and world_countries are DROPPED and reloaded at each run (so the demo can be re-run).",
+                "With " + TargetDatabase.URL_VARIABLE + " set, runs on that database: its tables airports, countries, "
+                        + "regions and world_countries are DROPPED and reloaded at each run, so the demo can be re-run.",
                 "Without it, runs on an embedded PostgreSQL started for the run and deleted afterwards."})
 final class DemoCommand implements Callable<Integer> {
 

@@ -24,12 +24,14 @@ import java.util.stream.Stream;
 @Command(name = "export",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
+        header = "Exports a table or a query as CSV, JSON or NDJSON.",
         description = {
-                "Exports a table or a query as CSV (with a header line), a JSON array or NDJSON, streamed",
-                "from the database to stdout or a file as fast as it can be written.",
+                "Exports a table or a query as CSV (with a header line), a JSON array or NDJSON, streamed "
+                        + "from the database to stdout or a file as fast as it can be written.",
                 "",
-                "Without " + TargetDatabase.URL_VARIABLE + ", exports from a one-off embedded PostgreSQL loaded with the demo",
-                "data sets (tables airports, countries, regions, world_countries), for example:",
+                "Without " + TargetDatabase.URL_VARIABLE + ", exports from a one-off embedded PostgreSQL loaded with "
+                        + "the demo data sets (tables airports, countries, regions, world_countries), for example:",
+                "",
                 "  tributary export --table countries --format ndjson"})
 final class ExportCommand implements Callable<Integer> {
 

@@ -28,14 +28,15 @@ import java.util.concurrent.Callable;
 @Command(name = "load",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
+        header = "Bulk-loads a CSV, JSON or NDJSON file into a table.",
         description = {
-                "Bulk-loads a CSV, JSON (an array of objects) or NDJSON file into a table, in one",
-                "transaction (PostgreSQL COPY). A missing table is created with the column types",
-                "inferred from the data; an existing one is appended to. Prints the rows loaded, the",
-                "columns and their types, and the time taken.",
+                "Bulk-loads a CSV, JSON (an array of objects) or NDJSON file into a table in one transaction "
+                        + "(PostgreSQL COPY). A missing table is created with the column types inferred from the data; "
+                        + "an existing one is appended to. Prints the rows loaded, the columns and their types, "
+                        + "and the time taken.",
                 "",
-                "Without " + TargetDatabase.URL_VARIABLE + ", loads into a one-off embedded PostgreSQL that is deleted",
-                "when the command ends: a way to see how a file's columns would be typed."})
+                "Without " + TargetDatabase.URL_VARIABLE + ", loads into a one-off embedded PostgreSQL that is deleted "
+                        + "when the command ends: a way to see how a file's columns would be typed."})
 final class LoadCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -22,12 +22,14 @@ import java.util.stream.Stream;
 @Command(name = "query",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
+        header = "Runs a SQL query and streams its rows as a table, CSV or JSON.",
         description = {
-                "Runs a SQL query and streams its rows to stdout as an aligned table, CSV or JSON.",
-                "CSV and JSON are written as rows arrive; a table is printed when the last row is in.",
+                "Runs a SQL query and streams its rows to stdout as an aligned table, CSV or JSON. "
+                        + "CSV and JSON are written as rows arrive; a table is printed when the last row is in.",
                 "",
-                "Without " + TargetDatabase.URL_VARIABLE + ", runs on a one-off embedded PostgreSQL loaded with the demo",
-                "data sets (tables airports, countries, regions, world_countries), for example:",
+                "Without " + TargetDatabase.URL_VARIABLE + ", runs on a one-off embedded PostgreSQL loaded with the "
+                        + "demo data sets (tables airports, countries, regions, world_countries), for example:",
+                "",
                 "  tributary query \"SELECT count(*) FROM airports\""})
 final class QueryCommand implements Callable<Integer> {
 

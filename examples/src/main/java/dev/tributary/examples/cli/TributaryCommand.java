@@ -38,14 +38,14 @@ import java.util.concurrent.Callable;
         usageHelpAutoWidth = true,
         subcommands = {DemoCommand.class, QueryCommand.class, LoadCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
-        description = {"Streams SQL with Tributary, a reactive client SDK over R2DBC: a demo on real data sets,",
-                "queries, bulk loads and exports."},
+        description = "Streams SQL with Tributary, a reactive client SDK over R2DBC: a demo on real data sets, "
+                + "queries, bulk loads and exports.",
         footerHeading = "%nEnvironment:%n",
         footer = {"  " + TargetDatabase.URL_VARIABLE + "  the database's R2DBC URL, for example",
-                "                 r2dbc:postgresql://user:password@db.example.com:5432/app",
-                "                 (never printed: output names only the driver, host and database).",
-                "                 Not set: each run starts an embedded PostgreSQL of its own; for query",
-                "                 and export it is loaded with the demo data sets first."},
+                "    r2dbc:postgresql://user:password@db.example.com:5432/app",
+                "  It is never printed: output names only the driver, host and database.",
+                "  Not set: each run starts an embedded PostgreSQL of its own (for query",
+                "  and export loaded with the demo data sets first)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (a one-line error on stderr)", "2:usage error"})
 public final class TributaryCommand implements Callable<Integer> {

@@ -187,17 +187,13 @@ public final class TextTable {
                 b.append(GAP);
             }
             String padding = " ".repeat(widths[i] - DisplayText.width(line[i]));
-            boolean last = i == line.length - 1;
             if (rightAligned(i)) {
                 b.append(padding).append(line[i]);
             } else {
-                b.append(line[i]);
-                if (!last) {
-                    b.append(padding);
-                }
+                b.append(line[i]).append(padding);
             }
         }
-        out.append(b).append(System.lineSeparator());
+        out.append(b.toString().stripTrailing()).append(System.lineSeparator());
     }
 
     private boolean rightAligned(int column) {
