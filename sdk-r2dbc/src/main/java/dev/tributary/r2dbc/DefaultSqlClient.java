@@ -1,0 +1,187 @@
+package dev.tributary.r2dbc;
+
+import dev.tributary.r2dbc.copy.PostgresCopy;
+import dev.tributary.sql.SqlClient;
+import dev.tributary.sql.SqlSession;
+import dev.tributary.sql.SqlStatement;
+import dev.tributary.sql.load.ExportRequest;
+import dev.tributary.sql.load.LoadRequest;
+import dev.tributary.sql.load.LoadResult;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.TransactionDefinition;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The {@link SqlClient} over an R2DBC {@link ConnectionFactory}: statements and transactions on
+ * pooled connections, sessions on connections of their own.
+ */
+final class DefaultSqlClient implements SqlClient, ConnectionScope {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultSqlClient.class);
+
+    private final ConnectionFactory pooled;
+    private final ConnectionFactory unpooled;
+    private final ConnectionPool pool;
+    private final int fetchSize;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param pooled    where statements and transactions get connections (a pool, or the plain
+     *                  factory when pooling is off)
+     * @param unpooled  where sessions get their own connections
+     * @param pool      the pool to close with the client; {@code null} when the client does not own one
+     * @param fetchSize rows per round trip for queries
+     */
+    DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize) {
+        this.pooled = pooled;
+        this.unpooled = unpooled;
+        this.pool = pool;
+        this.fetchSize = fetchSize;
+    }
+
+    ConnectionPool pool() {
+        return this.pool;
+    }
+
+    @Override
+    public SqlStatement sql(String sql) {
+        return new DefaultSqlStatement(this, SqlText.parse(sql));
+    }
+
+    @Override
+    public Mono<LoadResult> load(LoadRequest request) {
+        Objects.requireNonNull(request, "request");
+        return use(connection -> PostgresCopy.load(connection, request)).next();
+    }
+
+    @Override
+    public Flux<ByteBuffer> export(ExportRequest request) {
+        Objects.requireNonNull(request, "request");
+        return use(connection -> PostgresCopy.export(connection, request, this.fetchSize));
+    }
+
+    @Override
+    public <T> Mono<T> inTransaction(Function<? super SqlSession, ? extends Mono<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return transaction(null, work).next();
+    }
+
+    @Override
+    public <T> Mono<T> inTransaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Mono<T>> work) {
+        Objects.requireNonNull(definition, "definition");
+        Objects.requireNonNull(work, "work");
+        return transaction(definition, work).next();
+    }
+
+    @Override
+    public <T> Flux<T> inTransactionMany(Function<? super SqlSession, ? extends Publisher<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return transaction(null, work);
+    }
+
+    @Override
+    public <T> Mono<T> inConnection(Function<? super SqlSession, ? extends Mono<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return session(work).next();
+    }
+
+    @Override
+    public <T> Flux<T> inConnectionMany(Function<? super SqlSession, ? extends Publisher<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return session(work);
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            if (!this.closed.compareAndSet(false, true) || this.pool == null) {
+                return Mono.empty();
+            }
+            return this.pool.disposeLater();
+        });
+    }
+
+    @Override
+    public <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work) {
+        return Flux.usingWhen(acquire(this.pooled), work, DefaultSqlClient::release,
+                (connection, error) -> release(connection), DefaultSqlClient::release);
+    }
+
+    @Override
+    public int fetchSize() {
+        return this.fetchSize;
+    }
+
+    private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
+        return Flux.usingWhen(acquire(this.pooled),
+                connection -> {
+                    DefaultSqlSession session = new DefaultSqlSession(connection, this.fetchSize);
+                    Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
+                    return Mono.from(begin)
+                            .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
+                                    "the transaction's function returned null")))
+                            .doFinally(signal -> session.end());
+                },
+                connection -> afterwards(connection.commitTransaction(), connection),
+                (connection, error) -> afterwards(rollback(connection, "error"), connection),
+                connection -> afterwards(rollback(connection, "cancel"), connection));
+    }
+
+    private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
+        return Flux.usingWhen(acquire(this.unpooled),
+                connection -> {
+                    DefaultSqlSession session = new DefaultSqlSession(connection, this.fetchSize);
+                    return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
+                            .doFinally(signal -> session.end());
+                },
+                DefaultSqlClient::release,
+                (connection, error) -> release(connection),
+                DefaultSqlClient::release);
+    }
+
+    private Mono<Connection> acquire(ConnectionFactory factory) {
+        return Mono.defer(() -> {
+            if (this.closed.get()) {
+                return Mono.error(new IllegalStateException("This SqlClient is closed"));
+            }
+            return Mono.from(factory.create());
+        });
+    }
+
+    private static Mono<Void> rollback(Connection connection, String why) {
+        return Mono.from(connection.rollbackTransaction())
+                .onErrorResume(e -> {
+                    // The connection is closed next either way; the user's error is the one that matters.
+                    LOG.debug("Rollback after {} failed: {}", why, e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** Runs the end of a transaction, then releases the connection whatever the end's outcome. */
+    private static Mono<Void> afterwards(Publisher<Void> end, Connection connection) {
+        return Mono.from(end)
+                .onErrorResume(e -> release(connection).then(Mono.error(e)))
+                .then(release(connection));
+    }
+
+    private static Mono<Void> release(Connection connection) {
+        return Mono.defer(() -> Mono.from(connection.close()));
+    }
+
+    @Override
+    public String toString() {
+        return "SqlClient{connectionFactory=" + this.unpooled.getMetadata().getName() + ", pooled=" + (this.pool != null)
+                + ", fetchSize=" + this.fetchSize + ", closed=" + this.closed.get() + '}';
+    }
+}

@@ -1,0 +1,220 @@
+package dev.tributary.r2dbc;
+
+import dev.tributary.sql.FetchSpec;
+import dev.tributary.sql.IncorrectResultSizeException;
+import dev.tributary.sql.SqlStatement;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
+import io.r2dbc.spi.Statement;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The immutable {@link SqlStatement}: the parsed SQL, its bind values by 0-based index, the fetch
+ * size, and the scope that lends it a connection when a terminal method is subscribed to.
+ */
+final class DefaultSqlStatement implements SqlStatement {
+
+    private final ConnectionScope scope;
+    private final SqlText text;
+    private final Map<Integer, Object> bindings;
+    private final int fetchSize;
+
+    DefaultSqlStatement(ConnectionScope scope, SqlText text) {
+        this(scope, text, Collections.emptyMap(), scope.fetchSize());
+    }
+
+    private DefaultSqlStatement(ConnectionScope scope, SqlText text, Map<Integer, Object> bindings, int fetchSize) {
+        this.scope = scope;
+        this.text = text;
+        this.bindings = bindings;
+        this.fetchSize = fetchSize;
+    }
+
+    @Override
+    public SqlStatement bind(int index, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("value for parameter $" + (index + 1) + " must not be null; use bindNull(" + index + ", type)");
+        }
+        return withBinding(positionalIndex(index), value);
+    }
+
+    @Override
+    public SqlStatement bind(String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("value for parameter :" + name + " must not be null; use bindNull(\"" + name + "\", type)");
+        }
+        return withBinding(namedIndex(name), value);
+    }
+
+    @Override
+    public SqlStatement bindNull(int index, Class<?> type) {
+        return withBinding(positionalIndex(index), new NullValue(requireType(type, "$" + (index + 1))));
+    }
+
+    @Override
+    public SqlStatement bindNull(String name, Class<?> type) {
+        return withBinding(namedIndex(name), new NullValue(requireType(type, ":" + name)));
+    }
+
+    @Override
+    public SqlStatement fetchSize(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
+        }
+        return new DefaultSqlStatement(this.scope, this.text, this.bindings, rows);
+    }
+
+    @Override
+    public <T> FetchSpec<T> map(Function<? super Readable, ? extends T> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new Fetch<>((row, metadata) -> mapper.apply(row));
+    }
+
+    @Override
+    public <T> FetchSpec<T> map(BiFunction<? super Row, ? super RowMetadata, ? extends T> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return new Fetch<>(mapper::apply);
+    }
+
+    @Override
+    public <T> FetchSpec<T> mapTo(Class<T> type) {
+        return new Fetch<>(RowMapping.to(type));
+    }
+
+    @Override
+    public FetchSpec<Map<String, Object>> fetch() {
+        return new Fetch<>(RowMapping::toMap);
+    }
+
+    @Override
+    public Mono<Long> rowsUpdated() {
+        return this.scope.use(connection -> Flux.from(createStatement(connection, false).execute())
+                        .concatMap(Result::getRowsUpdated))
+                .reduce(0L, Long::sum)
+                .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
+    }
+
+    @Override
+    public String toString() {
+        return "SqlStatement{" + this.text.redacted() + ", parameters=" + this.bindings.size() + '}';
+    }
+
+    private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
+        return this.scope.<T>use(connection -> Flux.from(createStatement(connection, true).execute())
+                        .concatMap(result -> result.map(mapper)))
+                .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
+    }
+
+    private Statement createStatement(io.r2dbc.spi.Connection connection, boolean fetchRows) {
+        if (this.text.hasNamedParameters()) {
+            for (Map.Entry<String, Integer> parameter : this.text.parameterIndexes().entrySet()) {
+                if (!this.bindings.containsKey(parameter.getValue())) {
+                    throw new IllegalStateException("Named parameter :" + parameter.getKey() + " is not bound [SQL: "
+                            + this.text.redacted() + "]");
+                }
+            }
+        }
+        Statement statement = connection.createStatement(this.text.positionalSql());
+        for (Map.Entry<Integer, Object> binding : this.bindings.entrySet()) {
+            Object value = binding.getValue();
+            if (value instanceof NullValue) {
+                statement.bindNull(binding.getKey(), ((NullValue) value).type);
+            } else {
+                statement.bind(binding.getKey(), value);
+            }
+        }
+        if (fetchRows && this.text.isSingleQuery()) {
+            statement.fetchSize(this.fetchSize);
+        }
+        return statement;
+    }
+
+    private int positionalIndex(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must not be negative, was " + index);
+        }
+        if (this.text.hasNamedParameters()) {
+            throw new IllegalStateException("The statement uses named parameters " + this.text.parameterNames()
+                    + "; bind them by name [SQL: " + this.text.redacted() + "]");
+        }
+        return index;
+    }
+
+    private int namedIndex(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be null or empty");
+        }
+        Integer index = this.text.parameterIndexes().get(name);
+        if (index == null) {
+            throw new IllegalArgumentException("The statement has no parameter :" + name + " (it has "
+                    + (this.text.hasNamedParameters() ? this.text.parameterNames() : "no named parameters") + ") [SQL: "
+                    + this.text.redacted() + "]");
+        }
+        return index;
+    }
+
+    private static Class<?> requireType(Class<?> type, String parameter) {
+        if (type == null) {
+            throw new IllegalArgumentException("type of the NULL bound to " + parameter + " must not be null");
+        }
+        return type;
+    }
+
+    private SqlStatement withBinding(int index, Object value) {
+        Map<Integer, Object> copy = new TreeMap<>(this.bindings);
+        copy.put(index, value);
+        return new DefaultSqlStatement(this.scope, this.text, Collections.unmodifiableMap(copy), this.fetchSize);
+    }
+
+    /** A typed SQL NULL. */
+    private static final class NullValue {
+
+        private final Class<?> type;
+
+        NullValue(Class<?> type) {
+            this.type = type;
+        }
+    }
+
+    private final class Fetch<T> implements FetchSpec<T> {
+
+        private final BiFunction<Row, RowMetadata, ? extends T> mapper;
+
+        Fetch(BiFunction<Row, RowMetadata, ? extends T> mapper) {
+            this.mapper = mapper;
+        }
+
+        @Override
+        public Flux<T> all() {
+            return DefaultSqlStatement.this.<T>rows(this.mapper);
+        }
+
+        @Override
+        public Mono<T> one() {
+            return DefaultSqlStatement.this.<T>rows(this.mapper).take(2).collectList().flatMap(list -> {
+                if (list.isEmpty()) {
+                    return Mono.empty();
+                }
+                if (list.size() > 1) {
+                    return Mono.error(new IncorrectResultSizeException(1, DefaultSqlStatement.this.text.redacted()));
+                }
+                return Mono.just(list.get(0));
+            });
+        }
+
+        @Override
+        public Mono<T> first() {
+            return DefaultSqlStatement.this.<T>rows(this.mapper).next();
+        }
+    }
+}

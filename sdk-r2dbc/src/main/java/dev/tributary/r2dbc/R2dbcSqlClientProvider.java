@@ -1,0 +1,72 @@
+package dev.tributary.r2dbc;
+
+import dev.tributary.spi.SqlClientProvider;
+import dev.tributary.sql.PoolSettings;
+import dev.tributary.sql.SqlClient;
+import dev.tributary.sql.SqlClientSpec;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ValidationDepth;
+
+import java.time.Duration;
+
+/**
+ * Builds {@link SqlClient}s over any R2DBC {@link ConnectionFactory}: from
+ * {@link io.r2dbc.spi.ConnectionFactoryOptions} (found with {@link ConnectionFactories}, so every
+ * driver on the class path works: {@code postgresql}, {@code alloydb}, {@code bitio}, ...) or from
+ * the user's factory. Pooling uses r2dbc-pool configured from {@link PoolSettings}; a factory that
+ * is already an r2dbc-pool {@link ConnectionPool} is used as it is. Registered in
+ * {@code META-INF/services/dev.tributary.spi.SqlClientProvider}.
+ */
+public final class R2dbcSqlClientProvider implements SqlClientProvider {
+
+    /** Needed by {@link java.util.ServiceLoader}. */
+    public R2dbcSqlClientProvider() {
+    }
+
+    @Override
+    public boolean supports(SqlClientSpec spec) {
+        return spec.getConnectionFactory() != null || spec.getOptions() != null;
+    }
+
+    @Override
+    public SqlClient create(SqlClientSpec spec) {
+        ConnectionFactory factory = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
+                : ConnectionFactories.get(spec.getOptions());
+        if (factory instanceof ConnectionPool) {
+            ConnectionPool userPool = (ConnectionPool) factory;
+            return new DefaultSqlClient(userPool, userPool.unwrap(), null, spec.getFetchSize());
+        }
+        PoolSettings settings = spec.getPool();
+        if (!settings.isEnabled()) {
+            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize());
+        }
+        ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings));
+        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize());
+    }
+
+    static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings) {
+        ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(factory)
+                .name("tributary")
+                .initialSize(settings.getMinIdle())
+                .minIdle(settings.getMinIdle())
+                .maxSize(settings.getMaxSize())
+                .maxIdleTime(orInfinite(settings.getMaxIdleTime()))
+                .maxLifeTime(orInfinite(settings.getMaxLifeTime()))
+                .maxAcquireTime(orInfinite(settings.getMaxAcquireTime()))
+                .maxCreateConnectionTime(orInfinite(settings.getMaxCreateConnectionTime()));
+        if (settings.getBackgroundEvictionInterval() != null) {
+            builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
+        }
+        // A connection that sat idle is checked with a round trip before it is handed out.
+        builder.validationDepth(settings.getValidateAfterIdle() != null ? ValidationDepth.REMOTE : ValidationDepth.LOCAL);
+        return builder.build();
+    }
+
+    /** r2dbc-pool takes a negative duration as "no limit". */
+    private static Duration orInfinite(Duration d) {
+        return d == null ? Duration.ofMillis(-1) : d;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tributary.r2dbc;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlTextTest {
+
+    @Test
+    void rewritesNamedParametersToPositionalOnesReusingRepeatedNames() {
+        SqlText text = SqlText.parse("SELECT * FROM t WHERE a = :a AND b = :b OR a2 = :a");
+        assertThat(text.positionalSql()).isEqualTo("SELECT * FROM t WHERE a = $1 AND b = $2 OR a2 = $1");
+        assertThat(text.parameterIndexes()).containsExactly(entry("a", 0), entry("b", 1));
+    }
+
+    @Test
+    void ignoresColonsInLiteralsIdentifiersCommentsDollarQuotesAndCasts() {
+        String sql = "SELECT ':no', E'\\':no', \"col:no\", $$ :no $$, $tag$ :no $tag$, x::text -- :no\n"
+                + "/* :no /* nested :no */ */ FROM t WHERE y = :yes";
+        SqlText text = SqlText.parse(sql);
+        assertThat(text.parameterNames()).containsExactly("yes");
+        assertThat(text.positionalSql()).endsWith("WHERE y = $1").contains("x::text").contains("$tag$ :no $tag$");
+    }
+
+    @Test
+    void leavesSqlWithoutNamedParametersUntouched() {
+        String sql = "SELECT $1::int, 'a:b'";
+        SqlText text = SqlText.parse(sql);
+        assertThat(text.positionalSql()).isSameAs(sql);
+        assertThat(text.hasPositionalParameters()).isTrue();
+        assertThat(text.hasNamedParameters()).isFalse();
+    }
+
+    @Test
+    void rejectsMixedParameterStylesNamingTheProblem() {
+        assertThatThrownBy(() -> SqlText.parse("SELECT :a, $1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mixes named (:name) and positional ($1)");
+    }
+
+    @Test
+    void classifiesSingleQueriesAndMultipleStatements() {
+        assertThat(SqlText.parse("  /* c */ select 1").isSingleQuery()).isTrue();
+        assertThat(SqlText.parse("WITH x AS (SELECT 1) SELECT * FROM x;").isSingleQuery()).isTrue();
+        assertThat(SqlText.parse("VALUES (1), (2)").leadingKeyword()).isEqualTo("VALUES");
+        assertThat(SqlText.parse("SELECT 1; SELECT 2").hasMultipleStatements()).isTrue();
+        assertThat(SqlText.parse("SELECT ';'").hasMultipleStatements()).isFalse();
+        assertThat(SqlText.parse("INSERT INTO t VALUES (1)").isSingleQuery()).isFalse();
+    }
+
+    @Test
+    void redactsLiteralsThatFollowPassword() {
+        SqlText text = SqlText.parse("ALTER ROLE app WITH ENCRYPTED PASSWORD 'hunter2' VALID UNTIL 'infinity'");
+        assertThat(text.redacted())
+                .isEqualTo("ALTER ROLE app WITH ENCRYPTED PASSWORD 'REDACTED' VALID UNTIL 'infinity'")
+                .doesNotContain("hunter2");
+        assertThat(SqlText.parse("CREATE ROLE x PASSWORD $p$s3cret$p$").redacted()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void rejectsBlankSql() {
+        assertThatThrownBy(() -> SqlText.parse(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sql");
+    }
+
+    private static java.util.Map.Entry<String, Integer> entry(String k, int v) {
+        return java.util.Map.entry(k, v);
+    }
+}
