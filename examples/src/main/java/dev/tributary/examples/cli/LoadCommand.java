@@ -15,10 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +71,7 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         if (!Files.isRegularFile(this.file) || !Files.isReadable(this.file)) {
-            throw new UncheckedIOException(new FileNotFoundException("Cannot read the file " + this.file));
+            throw new UncheckedIOException("Cannot read the file " + this.file, new NoSuchFileException(this.file.toString()));
         }
         LoadRequest request = LoadRequest.into(this.table)
                 .source(LoadSource.of(this.file))
