@@ -1,6 +1,7 @@
 package dev.tributary.examples.cli;
 
 import dev.tributary.examples.output.OutputFormat;
+import dev.tributary.examples.output.RowValues;
 import dev.tributary.examples.output.RowWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +65,7 @@ final class QueryCommand implements Callable<Integer> {
                 this.spec.commandLine().getErr().println("tributary: no " + TargetDatabase.URL_VARIABLE
                         + " set: querying " + db.description() + ", loaded with the demo data sets");
             }
-            Flux<Map<String, Object>> rows = db.client().sql(this.sql).fetch().all();
+            Flux<Map<String, Object>> rows = db.client().sql(this.sql).map(RowValues::read).all();
             if (this.maxRows != null) {
                 rows = rows.take(this.maxRows);
             }

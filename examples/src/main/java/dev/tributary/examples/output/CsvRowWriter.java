@@ -2,6 +2,7 @@ package dev.tributary.examples.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
@@ -12,14 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link OutputFormat#CSV}: RFC 4180 quoting by Jackson CSV, a header line from the first row's
- * columns, SQL {@code NULL} as an empty field. An empty result writes nothing (the columns of a
+ * {@link OutputFormat#CSV}: RFC 4180 quoting by Jackson CSV, a header
+ * line from the first row's columns, SQL {@code NULL} as an empty field, an empty string as
+ * {@code ""}. An empty result writes nothing (the columns of a
  * result without rows are not known).
  */
 final class CsvRowWriter implements RowWriter {
 
     private static final CsvMapper MAPPER = CsvMapper.builder()
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            // Tell an empty string ("") from SQL NULL (nothing). Jackson's default quoting is kept: it
+            // quotes more than it must (a space, more than 24 characters), and with its strict check
+            // on, empty strings are no longer quoted (jackson-dataformat-csv 2.20).
+            .enable(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS)
             .build();
 
     private final Writer out;

@@ -30,7 +30,11 @@ final class JsonRowWriter implements RowWriter {
         json.writeStartObject();
         for (Map.Entry<String, Object> column : row.entrySet()) {
             json.writeFieldName(column.getKey());
-            MAPPER.writeValue(json, JsonValues.of(column.getValue()));
+            if (column.getValue() instanceof JsonText) {
+                json.writeTree(MAPPER.readTree(((JsonText) column.getValue()).json()));
+            } else {
+                MAPPER.writeValue(json, JsonValues.of(column.getValue()));
+            }
         }
         json.writeEndObject();
         this.rowCount++;

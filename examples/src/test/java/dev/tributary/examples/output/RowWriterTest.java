@@ -39,13 +39,15 @@ class RowWriterTest {
     }
 
     @Test
-    void writesCsvWithAHeaderAndRfc4180Quoting() throws IOException {
+    void writesCsvWithAHeaderRfc4180QuotingAndEmptyStringsApartFromNull() throws IOException {
         String csv = write(OutputFormat.CSV, List.of(
                 row("name", "Aleknagik / New Airport", "elevation_ft", 66L, "keywords", null),
-                row("name", "He said \"hi\", twice", "elevation_ft", -5L, "keywords", "a,b\nc")));
+                row("name", "He said \"hi\", twice", "elevation_ft", -5L, "keywords", "a,b\nc"),
+                row("name", "", "elevation_ft", 0L, "keywords", "2026-11-21T20:07:14.170491Z")));
         assertThat(csv).isEqualTo("name,elevation_ft,keywords\n"
                 + "\"Aleknagik / New Airport\",66,\n"
-                + "\"He said \"\"hi\"\", twice\",-5,\"a,b\nc\"\n");
+                + "\"He said \"\"hi\"\", twice\",-5,\"a,b\nc\"\n"
+                + "\"\",0,\"2026-11-21T20:07:14.170491Z\"\n");
     }
 
     @Test
@@ -77,6 +79,15 @@ class RowWriterTest {
         assertThat(second.get("lat").asText()).isEqualTo("NaN");
         assertThat(second.get("none").isArray()).isTrue();
         assertThat(second.get("none").get(1).asText()).isEqualTo("b");
+    }
+
+    @Test
+    void embedsJsonColumnsAsJsonAndShowsThemAsTextElsewhere() throws IOException {
+        Map<String, Object> row = row("doc", new JsonText("{\"runways\": [\"01L\", \"19R\"]}"));
+        JsonNode json = new ObjectMapper().readTree(write(OutputFormat.JSON, List.of(row)));
+        assertThat(json.get(0).get("doc").get("runways").get(1).asText()).isEqualTo("19R");
+        assertThat(write(OutputFormat.CSV, List.of(row))).isEqualTo("doc\n\"{\"\"runways\"\": [\"\"01L\"\", \"\"19R\"\"]}\"\n");
+        assertThat(write(OutputFormat.TABLE, List.of(row)).split("\\R")[2]).isEqualTo("{\"runways\": [\"01L\", \"19R\"]}");
     }
 
     @Test
