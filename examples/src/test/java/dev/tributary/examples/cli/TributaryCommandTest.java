@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -112,6 +114,21 @@ class TributaryCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("tributary load: Cannot read the file " + dir.resolve("missing.csv")
                 + System.lineSeparator());
+    }
+
+    @Test
+    void exitsWithOneWithoutShowingThePasswordWhenTheDatabaseIsUnreachable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        CommandRun run = CommandRun.of(Map.of("TRIBUTARY_URL", "r2dbc:postgresql://bob:Sekr1t%2Fpw@127.0.0.1:" + closedPort + "/app"),
+                "query", "SELECT 1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("tributary query: ").contains(String.valueOf(closedPort))
+                .doesNotContain("Sekr1t").doesNotContain("bob:");
+        assertThat(run.err().strip()).doesNotContain("\n");
     }
 
     @Test
