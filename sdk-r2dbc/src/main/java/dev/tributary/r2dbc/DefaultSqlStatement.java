@@ -3,6 +3,8 @@ package dev.tributary.r2dbc;
 import dev.tributary.sql.FetchSpec;
 import dev.tributary.sql.IncorrectResultSizeException;
 import dev.tributary.sql.SqlStatement;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
@@ -99,7 +101,8 @@ final class DefaultSqlStatement implements SqlStatement {
     @Override
     public Mono<Long> rowsUpdated() {
         return this.scope.use(connection -> Flux.from(createStatement(connection, false).execute())
-                        .concatMap(Result::getRowsUpdated))
+                        .concatMap(Result::getRowsUpdated)
+                        .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
                 .reduce(0L, Long::sum)
                 .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
     }
@@ -111,8 +114,17 @@ final class DefaultSqlStatement implements SqlStatement {
 
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
         return this.scope.<T>use(connection -> Flux.from(createStatement(connection, true).execute())
-                        .concatMap(result -> result.map(mapper)))
+                        .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
+                        // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
+                        // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
+                        .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
                 .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
+    }
+
+    private static void release(ReferenceCounted message) {
+        if (message.refCnt() > 0) {
+            ReferenceCountUtil.safeRelease(message);
+        }
     }
 
     private Statement createStatement(io.r2dbc.spi.Connection connection, boolean fetchRows) {

@@ -5,6 +5,7 @@ import dev.tributary.sql.IncorrectResultSizeException;
 import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
+import dev.tributary.testkit.netty.NettyLeakCheck;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.r2dbc.pool.ConnectionPool;
@@ -272,6 +273,24 @@ class SqlClientIT {
         assertThat(mapped.get()).isLessThan(5_000_000L);
         // After the cancel the connection is back in the pool and usable.
         db.sql("SELECT 42").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(42).verifyComplete();
+    }
+
+    @Test
+    void cancellingWithPartialDemandLeaksNothing() {
+        NettyLeakCheck.collectLeaks();
+        for (int i = 0; i < 3; i++) {
+            db.sql("SELECT g FROM generate_series(1, 1000000) g").mapTo(Long.class).all()
+                    .as(rows -> StepVerifier.create(rows, 10))
+                    .expectNextCount(10)
+                    .then(() -> sleep(200))
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(10));
+        }
+        List<String> leaks = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            leaks.addAll(NettyLeakCheck.collectLeaks());
+        }
+        assertThat(leaks).isEmpty();
     }
 
     @Test

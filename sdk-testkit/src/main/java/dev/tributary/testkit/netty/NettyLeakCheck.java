@@ -37,37 +37,11 @@ public final class NettyLeakCheck implements AfterAllCallback {
      */
     @Override
     public void afterAll(ExtensionContext context) {
-        List<String> leaks = new ArrayList<>();
-        int known = 0;
-        for (String leak : collectLeaks()) {
-            if (isKnownDriverLeak(leak)) {
-                known++;
-            } else {
-                leaks.add(leak);
-            }
-        }
-        if (known > 0) {
-            System.err.println("[NettyLeakCheck] " + known + " leak(s) of r2dbc-postgresql inbound messages in "
-                    + context.getDisplayName() + " (known upstream defect pgjdbc/r2dbc-postgresql#580: rows buffered by the "
-                    + "driver are not released when a subscriber with partial demand cancels)");
-        }
+        List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty buffer leak(s) in " + context.getDisplayName() + ":\n"
                     + String.join("\n----\n", leaks));
         }
-    }
-
-    /**
-     * A leak of a buffer that r2dbc-postgresql decoded from the server (a {@code DataRow} or the
-     * decoder's cumulation buffer) is the driver's known defect pgjdbc/r2dbc-postgresql#580, which
-     * r2dbc-postgresql 1.1.1 still has ({@code R2dbcPostgresqlLeakCanaryIT} in sdk-r2dbc proves it
-     * on the raw driver; when that canary fails, the defect is fixed and this exemption goes).
-     *
-     * @param leak a leak report from {@link #collectLeaks()}
-     * @return whether the leak is that defect
-     */
-    public static boolean isKnownDriverLeak(String leak) {
-        return leak.contains("io.r2dbc.postgresql.message.backend.");
     }
 
     /**

@@ -85,15 +85,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setServerConfig("unix_socket_directories", "")
                 .setLocaleConfig("encoding", "UTF8");
         this.settings.serverConfig.forEach(b::setServerConfig);
-        if (!this.settings.hbaLines.isEmpty()) {
-            b.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
-        }
-        if (this.settings.tlsCustomizer != null) {
+        if (!this.settings.hbaLines.isEmpty() || this.settings.tls != null || this.settings.tlsCustomizer != null) {
+            // zonky keeps one customizer, called on every start after initdb: compose ours
             b.setDataDirectoryCustomizer(dir -> {
                 if (!this.settings.hbaLines.isEmpty()) {
                     writeHba(dir.toPath());
                 }
-                this.settings.tlsCustomizer.accept(dir.toPath());
+                if (this.settings.tls != null) {
+                    this.settings.tls.writeServerFiles(dir.toPath());
+                }
+                if (this.settings.tlsCustomizer != null) {
+                    this.settings.tlsCustomizer.accept(dir.toPath());
+                }
             });
         }
         try {
@@ -316,6 +319,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         private final List<String> hbaLines = new ArrayList<>();
         private String defaultAuthMethod = "trust";
         private java.util.function.Consumer<Path> tlsCustomizer;
+        private ServerTls tls;
         private Duration startupWait = Duration.ofSeconds(30);
 
         private Builder() {
@@ -386,6 +390,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
          */
         public Builder dataDirectoryCustomizer(java.util.function.Consumer<Path> customizer) {
             this.tlsCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
+         * Turns TLS on: writes the server certificate and key of {@code tls} into the data
+         * directory on every start and sets {@code ssl=on}, {@code ssl_cert_file} and
+         * {@code ssl_key_file}. Clients still choose (PostgreSQL accepts TLS and plain
+         * connections alike unless {@code hostssl}/{@code hostnossl} lines say otherwise).
+         *
+         * @param tls the certificates, for example {@code ServerTls.selfSigned("localhost")}
+         * @return this builder
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            serverConfig("ssl", "on");
+            serverConfig("ssl_cert_file", ServerTls.SERVER_CERTIFICATE_FILE);
+            serverConfig("ssl_key_file", ServerTls.SERVER_KEY_FILE);
             return this;
         }
 
