@@ -1,16 +1,32 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.r2dbc.copy.PostgresCopy;
+import dev.tributary.sql.SqlOperations;
+import dev.tributary.sql.SqlStatement;
+import dev.tributary.sql.load.ExportRequest;
+import dev.tributary.sql.load.LoadRequest;
+import dev.tributary.sql.load.LoadResult;
 import io.r2dbc.spi.Connection;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Where the work of a statement gets its connection: a pooled connection acquired and released
- * around the work (a {@link DefaultSqlClient}), or the one connection of a session.
+ * {@link SqlOperations} over a source of connections: a pooled connection acquired and released
+ * around each operation ({@link DefaultSqlClient}), or the one connection of a session
+ * ({@link DefaultSqlSession}). Subclasses say how a connection is lent; the operations are the same.
  */
-interface ConnectionScope {
+abstract class ConnectionScope implements SqlOperations {
+
+    private final int fetchSize;
+
+    ConnectionScope(int fetchSize) {
+        this.fetchSize = fetchSize;
+    }
 
     /**
      * @param work what to do with the connection; its publisher decides when the connection is
@@ -18,8 +34,27 @@ interface ConnectionScope {
      * @param <T>  the element type
      * @return the work's elements
      */
-    <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work);
+    abstract <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work);
 
     /** @return rows fetched per round trip for queries */
-    int fetchSize();
+    final int fetchSize() {
+        return this.fetchSize;
+    }
+
+    @Override
+    public final SqlStatement sql(String sql) {
+        return new DefaultSqlStatement(this, SqlText.parse(sql));
+    }
+
+    @Override
+    public final Mono<LoadResult> load(LoadRequest request) {
+        Objects.requireNonNull(request, "request");
+        return use(connection -> PostgresCopy.load(connection, request)).next();
+    }
+
+    @Override
+    public final Flux<ByteBuffer> export(ExportRequest request) {
+        Objects.requireNonNull(request, "request");
+        return use(connection -> PostgresCopy.export(connection, request, this.fetchSize));
+    }
 }

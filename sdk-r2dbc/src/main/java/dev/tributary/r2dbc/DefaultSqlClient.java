@@ -1,12 +1,7 @@
 package dev.tributary.r2dbc;
 
-import dev.tributary.r2dbc.copy.PostgresCopy;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
-import dev.tributary.sql.SqlStatement;
-import dev.tributary.sql.load.ExportRequest;
-import dev.tributary.sql.load.LoadRequest;
-import dev.tributary.sql.load.LoadResult;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -17,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -26,14 +20,13 @@ import java.util.function.Function;
  * The {@link SqlClient} over an R2DBC {@link ConnectionFactory}: statements and transactions on
  * pooled connections, sessions on connections of their own.
  */
-final class DefaultSqlClient implements SqlClient, ConnectionScope {
+final class DefaultSqlClient extends ConnectionScope implements SqlClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultSqlClient.class);
 
     private final ConnectionFactory pooled;
     private final ConnectionFactory unpooled;
     private final ConnectionPool pool;
-    private final int fetchSize;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -44,31 +37,14 @@ final class DefaultSqlClient implements SqlClient, ConnectionScope {
      * @param fetchSize rows per round trip for queries
      */
     DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize) {
+        super(fetchSize);
         this.pooled = pooled;
         this.unpooled = unpooled;
         this.pool = pool;
-        this.fetchSize = fetchSize;
     }
 
     ConnectionPool pool() {
         return this.pool;
-    }
-
-    @Override
-    public SqlStatement sql(String sql) {
-        return new DefaultSqlStatement(this, SqlText.parse(sql));
-    }
-
-    @Override
-    public Mono<LoadResult> load(LoadRequest request) {
-        Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.load(connection, request)).next();
-    }
-
-    @Override
-    public Flux<ByteBuffer> export(ExportRequest request) {
-        Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.export(connection, request, this.fetchSize));
     }
 
     @Override
@@ -113,20 +89,15 @@ final class DefaultSqlClient implements SqlClient, ConnectionScope {
     }
 
     @Override
-    public <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work) {
+    <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled), work, DefaultSqlClient::release,
                 (connection, error) -> release(connection), DefaultSqlClient::release);
-    }
-
-    @Override
-    public int fetchSize() {
-        return this.fetchSize;
     }
 
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, this.fetchSize);
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize());
                     Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
                     return Mono.from(begin)
                             .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
@@ -141,7 +112,7 @@ final class DefaultSqlClient implements SqlClient, ConnectionScope {
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.unpooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, this.fetchSize);
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize());
                     return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
                             .doFinally(signal -> session.end());
                 },
@@ -182,6 +153,6 @@ final class DefaultSqlClient implements SqlClient, ConnectionScope {
     @Override
     public String toString() {
         return "SqlClient{connectionFactory=" + this.unpooled.getMetadata().getName() + ", pooled=" + (this.pool != null)
-                + ", fetchSize=" + this.fetchSize + ", closed=" + this.closed.get() + '}';
+                + ", fetchSize=" + fetchSize() + ", closed=" + this.closed.get() + '}';
     }
 }

@@ -5,6 +5,12 @@ import dev.tributary.sql.IncorrectResultSizeException;
 import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
+import dev.tributary.sql.load.DataFormat;
+import dev.tributary.sql.load.ExportRequest;
+import dev.tributary.sql.load.HeaderMode;
+import dev.tributary.sql.load.LoadRequest;
+import dev.tributary.sql.load.LoadSource;
+import dev.tributary.sql.load.LoadedColumn;
 import dev.tributary.testkit.netty.NettyLeakCheck;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -23,6 +29,8 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -273,6 +281,33 @@ class SqlClientIT {
         assertThat(mapped.get()).isLessThan(5_000_000L);
         // After the cancel the connection is back in the pool and usable.
         db.sql("SELECT 42").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(42).verifyComplete();
+    }
+
+    @Test
+    void loadsAndExportsThroughTheFacadeAndTakesPartInTransactions() {
+        String csv = "code,elevation_ft\nENGM,681\nSLLP,13355\n";
+        LoadRequest request = LoadRequest.into("facade_load")
+                .source(LoadSource.of("inline.csv", Flux.just(ByteBuffer.wrap(csv.getBytes(StandardCharsets.UTF_8)))))
+                .format(DataFormat.CSV).header(HeaderMode.FIRST_ROW).build();
+
+        // Inside a transaction that then fails, the load (and the table it created) is rolled back.
+        db.inTransaction(tx -> tx.load(request).then(Mono.error(new IllegalStateException("changed my mind"))))
+                .as(StepVerifier::create).expectErrorMessage("changed my mind").verify();
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'facade_load'")).isZero();
+
+        db.load(request).as(StepVerifier::create)
+                .assertNext(result -> {
+                    assertThat(result.rows()).isEqualTo(2);
+                    assertThat(result.tableCreated()).isTrue();
+                    assertThat(result.columns()).extracting(LoadedColumn::sqlType).containsExactly("text", "bigint");
+                })
+                .verifyComplete();
+        String exported = db.export(ExportRequest.query("SELECT * FROM facade_load ORDER BY elevation_ft DESC").format(DataFormat.NDJSON))
+                .map(buffer -> StandardCharsets.UTF_8.decode(buffer).toString())
+                .collect(java.util.stream.Collectors.joining())
+                .block(Duration.ofSeconds(10));
+        assertThat(exported).isEqualTo("{\"code\":\"SLLP\",\"elevation_ft\":13355}\n{\"code\":\"ENGM\",\"elevation_ft\":681}\n");
+        assertThat(poolAcquired()).isZero();
     }
 
     @Test

@@ -10,10 +10,10 @@ public enum DataFormat {
     /** RFC 4180 comma-separated values, UTF-8 (a leading byte order mark is skipped). */
     CSV,
 
-    /** A JSON array of objects, one object per row. */
+    /** A JSON array of objects, one object per row (a load also accepts NDJSON under this format). */
     JSON,
 
-    /** Newline-delimited JSON: one object per line (blank lines are skipped). */
+    /** Newline-delimited JSON: one object per line (blank lines are skipped; a load also accepts a JSON array). */
     NDJSON;
 
     /**

@@ -11,8 +11,11 @@ import java.util.Objects;
  * Flux<ByteBuffer> ndjson = db.export(ExportRequest.query("SELECT * FROM airports WHERE iso_country = $1", "NO")
  *         .format(DataFormat.NDJSON));
  * }</pre>
- * CSV output has a header line and RFC 4180 quoting, SQL {@code NULL} as an empty unquoted
- * field; JSON output writes numbers and booleans as JSON numbers and booleans, {@code json} and
+ * CSV output has a header line (written with the first row: an export of no rows is empty) and
+ * RFC 4180 quoting (fields with a comma, a quote or a line break are quoted; Jackson, which writes
+ * them, also quotes some others, such as fields with spaces or of more than 24 characters), LF line ends, SQL {@code NULL} as an empty unquoted field and an empty string as
+ * {@code ""}, so a load of the export gives the same rows. JSON output (an array with one object
+ * per line, or NDJSON) writes numbers and booleans as JSON numbers and booleans, {@code json} and
  * {@code jsonb} columns as embedded JSON, dates and times as ISO 8601 strings, and SQL
  * {@code NULL} as {@code null}.
  */
@@ -31,7 +34,9 @@ public final class ExportRequest {
     }
 
     /**
-     * @param table a table name, optionally schema-qualified ({@code schema.table}); not blank
+     * @param table a table name, optionally schema-qualified ({@code schema.table}), taken exactly
+     *              as written (case kept); a part that contains a dot is double-quoted
+     *              ({@code "my schema"."a.b"}); not blank
      * @return a CSV export of every row of the table
      */
     public static ExportRequest table(String table) {

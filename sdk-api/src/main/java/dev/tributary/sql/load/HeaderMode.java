@@ -7,9 +7,20 @@ package dev.tributary.sql.load;
 public enum HeaderMode {
 
     /**
-     * Decide from the data: the first row is a header when its values are distinct, non-empty
-     * and none of them has the type (number, boolean, date) that the column has in the rows
-     * below it; a column that is text throughout does not decide.
+     * Decide from the data. The first row is a header when its values are all non-empty and
+     * distinct, and
+     * <ul>
+     * <li>the load goes into an existing table and every value names one of its columns
+     * (case-insensitively), or</li>
+     * <li>in some column that has a type other than text in the rows below (number, boolean,
+     * date, timestamp), the first-row value does not fit that type ({@code price} above
+     * {@code 2.5}), or</li>
+     * <li>every column is text in the rows below (then distinct, non-empty values are taken as
+     * names, as pandas does).</li>
+     * </ul>
+     * Otherwise the first row is data: {@code 1,2.5} above {@code 2,3.0} is data; so is
+     * {@code Vila,42.5} above {@code Encamp,42.53}. A first row that repeats a value, or has an
+     * empty one, is always data. For a stream source, "the rows below" are the sampled ones.
      */
     AUTO("auto"),
 

@@ -3,10 +3,12 @@ package dev.tributary.sql.load;
 import io.r2dbc.spi.R2dbcNonTransientException;
 
 /**
- * Bad input in a bulk load source: malformed CSV or JSON, a value that does not fit its column's
- * type, a column the table does not have. It names where: the source, the 1-based line (of the
- * file) and record (data row, header excluded), and the column when known. Nothing was written:
- * the load's transaction was rolled back.
+ * Bad input in a bulk load source, or a load that cannot be done as asked: malformed CSV or JSON,
+ * bytes that are not UTF-8, a value that does not fit its column's type, a JSON field that mixes
+ * types, a column the table does not have, a missing table with {@code createTable(false)}. It
+ * names where: the source, the 1-based line (of the file) and record (data row, header
+ * excluded), and the column when known (0 and {@code null} when not). Nothing was written: the
+ * load's transaction (or savepoint) was rolled back.
  */
 public class LoadException extends R2dbcNonTransientException {
 
@@ -52,7 +54,11 @@ public class LoadException extends R2dbcNonTransientException {
         return this.source;
     }
 
-    /** @return 1-based line where the bad record starts; 0 if unknown */
+    /**
+     * @return 1-based line where the bad record starts (for an unclosed CSV quote, the line where
+     *         the quoted field's record starts, not the end of the input where the parser noticed
+     *         it); for a JSON syntax error, the line where the parser stopped; 0 if unknown
+     */
     public long getLine() {
         return this.line;
     }

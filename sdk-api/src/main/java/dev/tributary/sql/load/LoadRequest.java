@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 public final class LoadRequest {
 
-    /** Rows read to infer column types from a source that cannot be read twice. */
+    /** Rows read to infer column types (and, for JSON, to find the keys) from a source that cannot be read twice. */
     public static final int DEFAULT_SAMPLE_ROWS = 10_000;
 
     private final String schema;
@@ -149,8 +149,10 @@ public final class LoadRequest {
         }
 
         /**
-         * @param column a column's name as the source names it
-         * @param type   the type to create it with, instead of the inferred one
+         * @param column a column's name as the source names it (a load fails when no source column
+         *               has that name)
+         * @param type   the type to create it with, instead of the inferred one (only used when the
+         *               load creates the table; an existing table's types are its own)
          * @return this builder
          */
         public Builder columnType(String column, ColumnType type) {
@@ -159,7 +161,10 @@ public final class LoadRequest {
         }
 
         /**
-         * @param rows rows read to infer types from a stream source; at least 1 (default 10,000)
+         * @param rows records read (and held in memory) to infer types and, for JSON, find the keys
+         *             of a stream source; at least 1 (default 10,000). A later value that does not
+         *             fit, or a later new key, fails the load with a {@link LoadException} saying so.
+         *             Files are read in full instead.
          * @return this builder
          */
         public Builder sampleRows(int rows) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param rows         rows loaded
  * @param tableCreated whether the load created the table
  * @param columns      the columns written, in source order
- * @param elapsed      wall-clock time of the load, from the first byte read to the commit
+ * @param elapsed      wall-clock time of the load, from subscription (before the first byte is read) to the commit
  */
 public record LoadResult(String table, long rows, boolean tableCreated, List<LoadedColumn> columns, Duration elapsed) {
 

@@ -1,0 +1,194 @@
+package dev.tributary.r2dbc.copy;
+
+import dev.tributary.sql.load.LoadException;
+import dev.tributary.sql.load.LoadRequest;
+import dev.tributary.sql.load.LoadResult;
+import dev.tributary.sql.load.LoadedColumn;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlResult;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One bulk load on one connection: in a transaction (or a savepoint of the caller's transaction),
+ * find or create the table, then stream the source through {@code COPY ... FROM STDIN}.
+ */
+final class PostgresLoad {
+
+    private static final AtomicLong SAVEPOINTS = new AtomicLong();
+
+    private static final String TABLE_COLUMNS_SQL = "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
+            + " COALESCE(base.typname, t.typname)"
+            + " FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+            + " LEFT JOIN pg_catalog.pg_type base ON t.typtype = 'd' AND base.oid = t.typbasetype"
+            + " WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped"
+            + " ORDER BY a.attnum";
+
+    private final PostgresqlConnection connection;
+    private final LoadRequest request;
+
+    PostgresLoad(PostgresqlConnection connection, LoadRequest request) {
+        this.connection = connection;
+        this.request = request;
+    }
+
+    /** @return the load, run on subscription */
+    Mono<LoadResult> run() {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return Mono.usingWhen(Mono.fromSupplier(() -> new SourceReading(this.request.source())),
+                            reading -> transactional(load(reading)),
+                            PostgresLoad::closeLater, (reading, error) -> closeLater(reading), PostgresLoad::closeLater)
+                    .map(outcome -> new LoadResult(outcome.table().toString(), outcome.rows(), outcome.created(), outcome.columns(),
+                            Duration.ofNanos(System.nanoTime() - started)));
+        });
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own when the connection is in auto-commit, else in a
+     * savepoint of the open transaction, so that a failed or cancelled load leaves nothing behind
+     * and the caller's transaction usable.
+     */
+    private <T> Mono<T> transactional(Mono<T> work) {
+        return Mono.defer(() -> {
+            PostgresqlConnection c = this.connection;
+            if (c.isAutoCommit()) {
+                return Mono.usingWhen(c.beginTransaction().thenReturn(c), ignored -> work,
+                        ignored -> c.commitTransaction(), (ignored, error) -> c.rollbackTransaction(), ignored -> c.rollbackTransaction());
+            }
+            String savepoint = "tributary_load_" + SAVEPOINTS.incrementAndGet();
+            return Mono.usingWhen(c.createSavepoint(savepoint).thenReturn(c), ignored -> work,
+                    ignored -> c.releaseSavepoint(savepoint), (ignored, error) -> c.rollbackTransactionToSavepoint(savepoint),
+                    ignored -> c.rollbackTransactionToSavepoint(savepoint));
+        });
+    }
+
+    private Mono<Outcome> load(SourceReading reading) {
+        String source = this.request.source().description();
+        return schema().flatMap(schema -> {
+            TableName table = new TableName(schema, this.request.table());
+            return tableColumns(table).flatMap(columns -> {
+                boolean exists = !columns.isEmpty();
+                if (!exists && !this.request.createTable()) {
+                    return Mono.error(new LoadException("table " + table + " does not exist, and the load was asked not to create it "
+                            + "(createTable(false))", source, 0, 0, null, null));
+                }
+                List<String> names = exists ? names(columns) : null;
+                return Mono.fromCallable(() -> PreparedSource.prepare(reading, this.request, names))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .onErrorMap(PublisherInputStream::originalError)
+                        .flatMap(prepared -> {
+                            LoadPlan plan;
+                            try {
+                                plan = exists ? LoadPlan.existing(this.request, table, prepared, columns)
+                                        : LoadPlan.creating(this.request, table, prepared);
+                            } catch (LoadException e) {
+                                return Mono.error(e);
+                            }
+                            Mono<Void> create = plan.createSql() == null ? Mono.empty() : execute(plan.createSql());
+                            return create.then(copy(plan, prepared, reading))
+                                    .map(rows -> new Outcome(table, rows, !exists, plan.loadedColumns()));
+                        });
+            });
+        });
+    }
+
+    /**
+     * Streams the records through {@code COPY}. A cancel is not passed on to the driver's copy:
+     * r2dbc-postgresql 1.1.1 releases the last {@code CopyData} message when its copy is cancelled,
+     * even if that message is still waiting to be written, and the connection then fails and closes.
+     * Instead a cancel stops the frames (and closes the source under a frame waiting for it), so the
+     * driver ends the copy with {@code CopyFail} as for bad input; the transaction's rollback, queued
+     * on the connection behind it, runs next.
+     */
+    private Mono<Long> copy(LoadPlan plan, PreparedSource prepared, SourceReading reading) {
+        if (plan.targets().isEmpty()) {
+            return Mono.just(0L);
+        }
+        return Mono.defer(() -> {
+            CopyRowWriter writer;
+            try {
+                writer = new CopyRowWriter(prepared.records(), plan.targets(), reading.description());
+            } catch (IOException e) {
+                return Mono.error(e);
+            }
+            CopyFrames frames = new CopyFrames(writer);
+            Mono<Long> copying = this.connection.copyIn(plan.copySql()).fromMany(frames.frames()).build()
+                    // bad input or a failing source makes the driver cancel the COPY: report the cause, not the echo
+                    .onErrorMap(error -> frames.failure() != null ? frames.failure() : error)
+                    .doFinally(signal -> {
+                        boolean completed = signal == SignalType.ON_COMPLETE;
+                        if (!completed) {
+                            frames.stop();
+                        }
+                        Schedulers.boundedElastic().schedule(() -> {
+                            if (!completed) {
+                                reading.close(); // wakes a frame blocked reading the source, so the copy ends
+                            }
+                            writer.close();
+                        });
+                    });
+            return Mono.<Long>create(sink -> {
+                AtomicBoolean cancelled = new AtomicBoolean();
+                sink.onCancel(() -> {
+                    cancelled.set(true);
+                    frames.stop();
+                    Schedulers.boundedElastic().schedule(reading::close);
+                });
+                copying.contextWrite(sink.contextView()).subscribe(sink::success, error -> {
+                    if (!cancelled.get()) {
+                        sink.error(error);
+                    }
+                }, sink::success);
+            });
+        });
+    }
+
+    private Mono<String> schema() {
+        if (this.request.schema() != null) {
+            return Mono.just(this.request.schema());
+        }
+        return Flux.from(this.connection.createStatement("SELECT pg_catalog.current_schema()").execute())
+                .concatMap(result -> result.map((row, metadata) -> Optional.ofNullable(row.get(0, String.class))))
+                .next()
+                .flatMap(current -> current.map(Mono::just).orElseGet(() -> Mono.error(new LoadException(
+                        "the session has no current schema (its search_path names none that exists): set LoadRequest schema(...)",
+                        this.request.source().description(), 0, 0, null, null))));
+    }
+
+    private Mono<List<LoadPlan.TableColumn>> tableColumns(TableName table) {
+        return Flux.from(this.connection.createStatement(TABLE_COLUMNS_SQL).bind(0, table.quoted()).execute())
+                .concatMap(result -> result.map((row, metadata) -> new LoadPlan.TableColumn(
+                        row.get(0, String.class), row.get(1, String.class), row.get(2, String.class))))
+                .collectList();
+    }
+
+    private Mono<Void> execute(String sql) {
+        return Flux.from(this.connection.createStatement(sql).execute()).concatMap(PostgresqlResult::getRowsUpdated).then();
+    }
+
+    private static List<String> names(List<LoadPlan.TableColumn> columns) {
+        List<String> names = new ArrayList<>(columns.size());
+        columns.forEach(column -> names.add(column.name()));
+        return names;
+    }
+
+    private static Mono<Void> closeLater(SourceReading reading) {
+        return Mono.fromRunnable(reading::close).subscribeOn(Schedulers.boundedElastic()).then();
+    }
+
+    /** What the load did, before the commit. */
+    private record Outcome(TableName table, long rows, boolean created, List<LoadedColumn> columns) {
+    }
+}
