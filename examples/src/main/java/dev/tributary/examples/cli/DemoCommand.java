@@ -37,7 +37,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = this.spec.commandLine().getOut();
         out.println("Tributary demo: " + DemoDataSet.values().length + " real data sets, streamed from the database.");
         try (TargetDatabase db = TargetDatabase.open(this.tributary.environment())) {
-            out.println("Database: " + db.description());
+            out.println("Database: " + db.description()
+                    + (db.isEmbedded() ? " (no " + TargetDatabase.URL_VARIABLE + " set)" : " (from " + TargetDatabase.URL_VARIABLE + ")"));
             if (db.isEmbedded()) {
                 out.printf(Locale.ROOT, "Embedded PostgreSQL started in %,d ms%n", db.startup().toMillis());
             }

@@ -50,14 +50,14 @@ final class TargetDatabase implements AutoCloseable {
         String url = environment.get(URL_VARIABLE);
         if (url != null && !url.isBlank()) {
             SqlClient client = Tributary.sql(url).build();
-            return new TargetDatabase(client, null, describe(url) + " (from " + URL_VARIABLE + ")", Duration.ZERO);
+            return new TargetDatabase(client, null, describe(url), Duration.ZERO);
         }
         long start = System.nanoTime();
         EmbeddedPostgresServer server = EmbeddedPostgresServer.builder().start();
         try {
             SqlClient client = Tributary.sql(server.r2dbcUrl("postgres")).build();
             return new TargetDatabase(client, server, "an embedded PostgreSQL on " + server.host() + ":" + server.port()
-                    + ", database postgres (no " + URL_VARIABLE + " set)", Duration.ofNanos(System.nanoTime() - start));
+                    + ", database postgres", Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             server.close();
             throw e;
