@@ -8,6 +8,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -15,15 +16,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * of frames, each a publisher of the buffers of one {@code CopyData} message.
  * <p>
  * Frames are lazy: a frame reads its chunk from the {@link CopyRowWriter} (on a bounded-elastic
- * thread) only when the driver subscribes to it, which it does one frame at a time as it sends
- * them; the next frame is offered only once the current one has its chunk. So no chunk waits in a
- * queue (the driver's prefetch holds frames, not buffers), memory stays at a chunk or two whatever
- * the source's size, and nothing is left to leak when the copy stops. (Handing the driver one
- * {@code Publisher<ByteBuf>}, as {@code copyIn(sql, publisher)} does, would gather the whole source
- * into a single message.)
+ * thread) only when the driver subscribes to it, which it does one frame at a time; the next frame
+ * is offered only once the current one has its chunk, and it starts reading only once the driver
+ * has encoded the previous chunk into its message ({@link CopyChunk}). So the driver's prefetch
+ * holds frames, not buffers; at most one {@code CopyData} message waits to be written, memory stays
+ * at two chunks whatever the source's size, and parsing the next chunk overlaps writing the last.
+ * (Handing the driver one {@code Publisher<ByteBuf>}, as {@code copyIn(sql, publisher)} does,
+ * would gather the whole source into a single message.)
  * <p>
- * After {@link #stop()} (the copy was cancelled or failed) the next frame fails, which ends the
- * driver's side of the copy so the connection can go on with the rollback.
+ * Ending early without breaking the connection: when a copy ends before its data does,
+ * r2dbc-postgresql 1.1.1 releases the last {@code CopyData} message it made, even if that message
+ * is still waiting to be written; the write then fails and the driver closes the connection. So
+ * when the data fails (bad input, the source's error) or a stop is requested (the load was
+ * cancelled), the failing frame first waits until the driver has encoded the previous message, and
+ * only then fails, which makes the driver end the copy with {@code CopyFail}. (A copy that
+ * PostgreSQL ends itself, rejecting a row, cannot be made safe this way; loads into existing
+ * tables therefore copy into a constraint-free staging table, see {@link LoadPlan}.)
  */
 final class CopyFrames {
 
@@ -31,7 +39,9 @@ final class CopyFrames {
     private final Sinks.Many<Publisher<ByteBuf>> frames = Sinks.many().unicast().onBackpressureBuffer();
     private final Mono<ByteBuf> frame;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile boolean stopped;
+    private volatile boolean stopRequested;
+    private volatile boolean ended;
+    private CopyChunk previous;
 
     CopyFrames(CopyRowWriter writer) {
         this.writer = writer;
@@ -51,33 +61,52 @@ final class CopyFrames {
         return this.failure.get();
     }
 
-    /** Makes the next frame fail; the driver then ends the copy. */
-    void stop() {
-        this.stopped = true;
+    /** Makes the data fail (gracefully, see the class comment) at the next chance: the load was cancelled. */
+    void requestStop() {
+        this.stopRequested = true;
+    }
+
+    /** Tells that the driver's copy has ended: frames no longer wait for it. */
+    void ended() {
+        this.ended = true;
     }
 
     private ByteBuf nextChunk() throws Exception {
-        if (this.stopped) {
+        awaitPreviousHandedOver();
+        if (this.stopRequested || this.ended) {
             throw new CancellationException("COPY stopped");
         }
-        ByteBuf chunk;
+        CopyChunk chunk;
         try {
             chunk = this.writer.nextChunk();
         } catch (Exception e) {
-            if (!this.stopped) {
+            if (!this.stopRequested && !this.ended) {
                 this.failure.compareAndSet(null, PublisherInputStream.originalError(e));
             }
+            awaitPreviousHandedOver();
             throw e;
+        }
+        if (this.stopRequested || this.ended) {
+            if (chunk != null) {
+                chunk.release();
+            }
+            awaitPreviousHandedOver();
+            throw new CancellationException("COPY stopped");
         }
         if (this.writer.exhausted()) {
             this.frames.tryEmitComplete();
         } else {
             this.frames.tryEmitNext(this.frame);
         }
-        if (this.stopped && chunk != null) {
-            chunk.release();
-            throw new CancellationException("COPY stopped");
-        }
+        this.previous = chunk;
         return chunk;
+    }
+
+    /** Waits until the driver has encoded (or dropped) the previous chunk, or its copy has ended. */
+    private void awaitPreviousHandedOver() throws InterruptedException {
+        CopyChunk last = this.previous;
+        while (last != null && !this.ended && !last.awaitRelease(20, TimeUnit.MILLISECONDS)) {
+            // the driver holds it: its write is queued behind the one before
+        }
     }
 }

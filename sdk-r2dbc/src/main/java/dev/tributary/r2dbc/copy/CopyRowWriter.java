@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.tributary.sql.load.LoadException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +61,7 @@ final class CopyRowWriter {
      * @throws IOException           if reading the source fails
      * @throws CancellationException if the writer was closed
      */
-    synchronized ByteBuf nextChunk() throws LoadException, IOException {
+    synchronized CopyChunk nextChunk() throws LoadException, IOException {
         if (this.closed) {
             throw new CancellationException("The load was cancelled");
         }
@@ -105,10 +104,10 @@ final class CopyRowWriter {
         this.out.release();
     }
 
-    /** Collects the generator's bytes in a pooled buffer that is handed out whole. */
+    /** Collects the generator's bytes in a chunk that is handed out whole. */
     private static final class ChunkOutputStream extends OutputStream {
 
-        private ByteBuf buffer;
+        private CopyChunk buffer;
 
         @Override
         public void write(int b) {
@@ -122,7 +121,7 @@ final class CopyRowWriter {
 
         private ByteBuf buffer() {
             if (this.buffer == null) {
-                this.buffer = ByteBufAllocator.DEFAULT.buffer(CHUNK_SIZE + CHUNK_SIZE / 4);
+                this.buffer = new CopyChunk(CHUNK_SIZE + CHUNK_SIZE / 4);
             }
             return this.buffer;
         }
@@ -131,8 +130,8 @@ final class CopyRowWriter {
             return this.buffer == null ? 0 : this.buffer.readableBytes();
         }
 
-        ByteBuf take() {
-            ByteBuf taken = this.buffer;
+        CopyChunk take() {
+            CopyChunk taken = this.buffer;
             this.buffer = null;
             if (taken != null && !taken.isReadable()) {
                 taken.release();

@@ -14,25 +14,40 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Which table columns a load writes, in source column order, and the SQL that creates the table
- * (when missing) and copies into it.
+ * Which table columns a load writes, in source column order, and its SQL.
+ * <ul>
+ * <li>A table the load creates: {@code CREATE TABLE}, then {@code COPY} into it. Every value has
+ * been checked against the column's type, so PostgreSQL has nothing to reject during the copy.</li>
+ * <li>An existing table: {@code COPY} into a temporary staging table of text columns, then
+ * {@code INSERT INTO table SELECT} with a cast to each column's type, then {@code DROP} the
+ * staging table. Constraints, triggers and conversions the client does not check thus act in an
+ * ordinary statement rather than in the middle of the copy: r2dbc-postgresql 1.1.1 can break the
+ * connection when PostgreSQL ends a copy while a {@code CopyData} message is still waiting to be
+ * written (see {@link CopyFrames}). The staging table is not WAL-logged; the cost is one more
+ * pass over the rows inside the server.</li>
+ * </ul>
  */
 final class LoadPlan {
+
+    private static final AtomicLong STAGING_TABLES = new AtomicLong();
 
     private final TableName table;
     private final List<TargetColumn> targets;
     private final String createSql;
     private final String copySql;
+    private final String insertSql;
+    private final String dropSql;
 
-    private LoadPlan(TableName table, List<TargetColumn> targets, String createSql) {
+    private LoadPlan(TableName table, List<TargetColumn> targets, String createSql, String copySql, String insertSql, String dropSql) {
         this.table = table;
         this.targets = targets;
         this.createSql = createSql;
-        StringJoiner columns = new StringJoiner(", ", " (", ")");
-        targets.forEach(target -> columns.add(Quote.identifier(target.name())));
-        this.copySql = "COPY " + table.quoted() + columns + " FROM STDIN (FORMAT csv)";
+        this.copySql = copySql;
+        this.insertSql = insertSql;
+        this.dropSql = dropSql;
     }
 
     /** @return the table */
@@ -45,7 +60,7 @@ final class LoadPlan {
         return this.targets;
     }
 
-    /** @return {@code CREATE TABLE ...}, or {@code null} when the table exists */
+    /** @return {@code CREATE TABLE ...} (the target, or the staging table), or {@code null} */
     String createSql() {
         return this.createSql;
     }
@@ -53,6 +68,16 @@ final class LoadPlan {
     /** @return {@code COPY ... FROM STDIN (FORMAT csv)} */
     String copySql() {
         return this.copySql;
+    }
+
+    /** @return the {@code INSERT ... SELECT} from the staging table, or {@code null} when copying into the target */
+    String insertSql() {
+        return this.insertSql;
+    }
+
+    /** @return the {@code DROP TABLE} of the staging table, or {@code null} */
+    String dropSql() {
+        return this.dropSql;
     }
 
     /** @return the columns written, as the result reports them */
@@ -108,7 +133,7 @@ final class LoadPlan {
             definitions.add(Quote.identifier(name) + " " + type.sqlName());
             targets.add(TargetColumn.created(name, type, json, note));
         }
-        return new LoadPlan(table, targets, definitions.toString());
+        return new LoadPlan(table, targets, definitions.toString(), copySql(table.quoted(), quotedNames(targets)), null, null);
     }
 
     /**
@@ -134,6 +159,7 @@ final class LoadPlan {
                     + tableColumns.size() + " (" + columnList(tableColumns) + ")", source, 0, 0, null, null);
         }
         Set<String> used = new HashSet<>();
+        List<TableColumn> casts = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             TableColumn column = positional ? tableColumns.get(i) : match(names.get(i), tableColumns, table, source);
             if (!used.add(column.name())) {
@@ -141,8 +167,35 @@ final class LoadPlan {
                         names.get(i), null);
             }
             targets.add(TargetColumn.existing(column.name(), column.sqlType(), column.typeName(), json));
+            casts.add(column);
         }
-        return new LoadPlan(table, targets, null);
+        if (targets.isEmpty()) {
+            return new LoadPlan(table, targets, null, null, null, null);
+        }
+        String staging = "pg_temp." + Quote.identifier("tributary_load_" + STAGING_TABLES.incrementAndGet());
+        StringJoiner stagingColumns = new StringJoiner(", ");
+        StringJoiner definitions = new StringJoiner(", ", "CREATE TEMPORARY TABLE " + staging + " (", ") ON COMMIT DROP");
+        StringJoiner values = new StringJoiner(", ");
+        for (int i = 0; i < targets.size(); i++) {
+            String column = Quote.identifier("c" + (i + 1));
+            stagingColumns.add(column);
+            definitions.add(column + " text");
+            // text goes in as it is (an assignment: too long for varchar(n) is an error, not a truncation)
+            values.add(targets.get(i).family() == TargetColumn.Family.TEXT ? column : "CAST(" + column + " AS " + casts.get(i).castType() + ")");
+        }
+        String insert = "INSERT INTO " + table.quoted() + " (" + quotedNames(targets) + ") SELECT " + values + " FROM " + staging;
+        return new LoadPlan(table, targets, definitions.toString(), copySql(staging, stagingColumns.toString()), insert,
+                "DROP TABLE " + staging);
+    }
+
+    private static String copySql(String table, String columns) {
+        return "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT csv)";
+    }
+
+    private static String quotedNames(List<TargetColumn> targets) {
+        StringJoiner names = new StringJoiner(", ");
+        targets.forEach(target -> names.add(Quote.identifier(target.name())));
+        return names.toString();
     }
 
     private static TableColumn match(String name, List<TableColumn> tableColumns, TableName table, String source) throws LoadException {
@@ -190,7 +243,8 @@ final class LoadPlan {
      * @param name     the column's name
      * @param sqlType  its type as {@code format_type} writes it ({@code character varying(20)})
      * @param typeName its base type's {@code typname} ({@code varchar}), domains resolved
+     * @param castType its type without modifier, to cast to ({@code character varying}, a domain's name)
      */
-    record TableColumn(String name, String sqlType, String typeName) {
+    record TableColumn(String name, String sqlType, String typeName, String castType) {
     }
 }

@@ -46,7 +46,10 @@ import java.util.Objects;
  * <li><b>An existing table</b> is loaded by column name (exact, then case-insensitive; a CSV
  * source without a header by position); its columns missing from the source get their defaults;
  * a source column the table lacks is a {@code LoadException} naming it and the table's
- * columns.</li>
+ * columns. The rows are copied into a temporary staging table first and inserted from there in
+ * one statement, so that the table's constraints and triggers act outside the {@code COPY}
+ * (r2dbc-postgresql 1.1.1 can break the connection when PostgreSQL rejects a row in the middle of
+ * a copy); a violated constraint is thus only reported once the whole source has been read.</li>
  * <li><b>Values.</b> Empty values are NULL, except in text columns where an empty JSON string or a
  * quoted empty CSV field {@code ""} stays an empty string (an unquoted empty CSV field is NULL, as
  * in PostgreSQL's CSV format). Dates and timestamps are ISO 8601; a timestamp without an offset
@@ -77,9 +80,9 @@ public final class PostgresCopy {
      *         {@link dev.tributary.sql.load.LoadException} for bad input (malformed CSV or JSON, bad
      *         UTF-8, a value that does not fit its column, a column the table lacks: the message and
      *         getters name the line, record and column), the driver's
-     *         {@link io.r2dbc.spi.R2dbcException} types for errors PostgreSQL raises (a constraint
-     *         violated during the {@code COPY}: {@code getSql()} is the {@code COPY} statement, which
-     *         names the table), the source's own error when reading it fails (an {@code IOException},
+     *         {@link io.r2dbc.spi.R2dbcException} types for errors PostgreSQL raises (a violated
+     *         constraint: {@code getSql()} is the statement that names the table, the {@code COPY}, or
+     *         for an existing table the {@code INSERT} from the staging table), the source's own error when reading it fails (an {@code IOException},
      *         the error of a {@code Publisher} source)
      * @throws IllegalArgumentException if the connection is not (and does not wrap) an
      *                                  r2dbc-postgresql {@link PostgresqlConnection}

@@ -28,7 +28,7 @@ final class PostgresLoad {
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
     private static final String TABLE_COLUMNS_SQL = "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-            + " COALESCE(base.typname, t.typname)"
+            + " COALESCE(base.typname, t.typname), pg_catalog.format_type(a.atttypid, NULL)"
             + " FROM pg_catalog.pg_attribute a"
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_type base ON t.typtype = 'd' AND base.oid = t.typbasetype"
@@ -65,13 +65,29 @@ final class PostgresLoad {
             PostgresqlConnection c = this.connection;
             if (c.isAutoCommit()) {
                 return Mono.usingWhen(c.beginTransaction().thenReturn(c), ignored -> work,
-                        ignored -> c.commitTransaction(), (ignored, error) -> c.rollbackTransaction(), ignored -> c.rollbackTransaction());
+                        ignored -> c.commitTransaction(),
+                        (ignored, error) -> keepingTheError(c.rollbackTransaction(), error),
+                        ignored -> quietly(c.rollbackTransaction()));
             }
             String savepoint = "tributary_load_" + SAVEPOINTS.incrementAndGet();
             return Mono.usingWhen(c.createSavepoint(savepoint).thenReturn(c), ignored -> work,
-                    ignored -> c.releaseSavepoint(savepoint), (ignored, error) -> c.rollbackTransactionToSavepoint(savepoint),
-                    ignored -> c.rollbackTransactionToSavepoint(savepoint));
+                    ignored -> c.releaseSavepoint(savepoint),
+                    (ignored, error) -> keepingTheError(c.rollbackTransactionToSavepoint(savepoint), error),
+                    ignored -> quietly(c.rollbackTransactionToSavepoint(savepoint)));
         });
+    }
+
+    /** A rollback after an error: if it fails too (the connection broke), the load's own error is what the caller sees. */
+    private static Mono<Void> keepingTheError(Mono<Void> rollback, Throwable error) {
+        return rollback.onErrorResume(rollbackError -> {
+            error.addSuppressed(rollbackError);
+            return Mono.empty();
+        });
+    }
+
+    /** A rollback after a cancel: nobody waits for its outcome. */
+    private static Mono<Void> quietly(Mono<Void> rollback) {
+        return rollback.onErrorResume(rollbackError -> Mono.empty());
     }
 
     private Mono<Outcome> load(SourceReading reading) {
@@ -97,20 +113,22 @@ final class PostgresLoad {
                                 return Mono.error(e);
                             }
                             Mono<Void> create = plan.createSql() == null ? Mono.empty() : execute(plan.createSql());
-                            return create.then(copy(plan, prepared, reading))
-                                    .map(rows -> new Outcome(table, rows, !exists, plan.loadedColumns()));
+                            Mono<Long> rows = create.then(copy(plan, prepared, reading));
+                            if (plan.insertSql() != null) {
+                                rows = rows.then(rowsUpdated(plan.insertSql())).flatMap(inserted -> execute(plan.dropSql()).thenReturn(inserted));
+                            }
+                            return rows.map(loaded -> new Outcome(table, loaded, !exists, plan.loadedColumns()));
                         });
             });
         });
     }
 
     /**
-     * Streams the records through {@code COPY}. A cancel is not passed on to the driver's copy:
-     * r2dbc-postgresql 1.1.1 releases the last {@code CopyData} message when its copy is cancelled,
-     * even if that message is still waiting to be written, and the connection then fails and closes.
-     * Instead a cancel stops the frames (and closes the source under a frame waiting for it), so the
-     * driver ends the copy with {@code CopyFail} as for bad input; the transaction's rollback, queued
-     * on the connection behind it, runs next.
+     * Streams the records through {@code COPY}. A cancel is not passed on to the driver's copy
+     * (whose cancel path releases a {@code CopyData} message that may still be waiting to be
+     * written, and the connection then breaks): it makes the frames fail instead, gracefully (see
+     * {@link CopyFrames}), so the driver ends the copy with {@code CopyFail} as for bad input, and the
+     * rollback queued on the connection behind it runs next.
      */
     private Mono<Long> copy(LoadPlan plan, PreparedSource prepared, SourceReading reading) {
         if (plan.targets().isEmpty()) {
@@ -128,13 +146,11 @@ final class PostgresLoad {
                     // bad input or a failing source makes the driver cancel the COPY: report the cause, not the echo
                     .onErrorMap(error -> frames.failure() != null ? frames.failure() : error)
                     .doFinally(signal -> {
+                        frames.ended();
                         boolean completed = signal == SignalType.ON_COMPLETE;
-                        if (!completed) {
-                            frames.stop();
-                        }
                         Schedulers.boundedElastic().schedule(() -> {
                             if (!completed) {
-                                reading.close(); // wakes a frame blocked reading the source, so the copy ends
+                                reading.close(); // wakes a frame blocked reading the source
                             }
                             writer.close();
                         });
@@ -143,8 +159,8 @@ final class PostgresLoad {
                 AtomicBoolean cancelled = new AtomicBoolean();
                 sink.onCancel(() -> {
                     cancelled.set(true);
-                    frames.stop();
-                    Schedulers.boundedElastic().schedule(reading::close);
+                    frames.requestStop();
+                    Schedulers.boundedElastic().schedule(reading::close); // wakes a frame blocked reading the source
                 });
                 copying.contextWrite(sink.contextView()).subscribe(sink::success, error -> {
                     if (!cancelled.get()) {
@@ -170,12 +186,17 @@ final class PostgresLoad {
     private Mono<List<LoadPlan.TableColumn>> tableColumns(TableName table) {
         return Flux.from(this.connection.createStatement(TABLE_COLUMNS_SQL).bind(0, table.quoted()).execute())
                 .concatMap(result -> result.map((row, metadata) -> new LoadPlan.TableColumn(
-                        row.get(0, String.class), row.get(1, String.class), row.get(2, String.class))))
+                        row.get(0, String.class), row.get(1, String.class), row.get(2, String.class), row.get(3, String.class))))
                 .collectList();
     }
 
     private Mono<Void> execute(String sql) {
         return Flux.from(this.connection.createStatement(sql).execute()).concatMap(PostgresqlResult::getRowsUpdated).then();
+    }
+
+    private Mono<Long> rowsUpdated(String sql) {
+        return Flux.from(this.connection.createStatement(sql).execute()).concatMap(PostgresqlResult::getRowsUpdated)
+                .reduce(0L, Long::sum);
     }
 
     private static List<String> names(List<LoadPlan.TableColumn> columns) {

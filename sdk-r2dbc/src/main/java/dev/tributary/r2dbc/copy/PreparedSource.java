@@ -166,9 +166,11 @@ final class PreparedSource {
             if (record == null) {
                 break;
             }
-            List<String> names = columns.names();
-            for (int i = profiles.size(); i < names.size(); i++) {
-                profiles.add(new ColumnProfile(names.get(i)));
+            if (columns.size() > profiles.size()) {
+                List<String> names = columns.names();
+                for (int i = profiles.size(); i < names.size(); i++) {
+                    profiles.add(new ColumnProfile(names.get(i)));
+                }
             }
             for (int i = 0; i < profiles.size(); i++) {
                 profiles.get(i).observe(record.kind(i), record.value(i), record.ordinal(), record.line());

@@ -33,8 +33,14 @@ final class TargetColumn {
     private final long max;
     private final boolean jsonSource;
     private final String typeNote;
+    private final String typeName;
 
     private TargetColumn(String name, String sqlType, Family family, long min, long max, boolean jsonSource, String typeNote) {
+        this(name, sqlType, sqlType, family, min, max, jsonSource, typeNote);
+    }
+
+    private TargetColumn(String name, String sqlType, String typeName, Family family, long min, long max, boolean jsonSource,
+                         String typeNote) {
         this.name = name;
         this.sqlType = sqlType;
         this.family = family;
@@ -42,6 +48,7 @@ final class TargetColumn {
         this.max = max;
         this.jsonSource = jsonSource;
         this.typeNote = typeNote;
+        this.typeName = typeName;
     }
 
     /**
@@ -58,7 +65,7 @@ final class TargetColumn {
             case BIGINT:
                 return new TargetColumn(name, type.sqlName(), Family.INTEGER, Long.MIN_VALUE, Long.MAX_VALUE, jsonSource, typeNote);
             case DOUBLE_PRECISION:
-                return new TargetColumn(name, type.sqlName(), Family.FLOAT, 0, 0, jsonSource, typeNote);
+                return new TargetColumn(name, type.sqlName(), "float8", Family.FLOAT, 0, 0, jsonSource, typeNote);
             case BOOLEAN:
                 return new TargetColumn(name, type.sqlName(), Family.BOOLEAN, 0, 0, jsonSource, typeNote);
             case DATE:
@@ -66,7 +73,7 @@ final class TargetColumn {
             case TIMESTAMPTZ:
                 return new TargetColumn(name, type.sqlName(), Family.TIMESTAMPTZ, 0, 0, jsonSource, typeNote);
             case JSONB:
-                return new TargetColumn(name, type.sqlName(), Family.JSON, 0, 0, jsonSource, typeNote);
+                return new TargetColumn(name, type.sqlName(), "jsonb", Family.JSON, 0, 0, jsonSource, typeNote);
             default:
                 return new TargetColumn(name, type.sqlName(), Family.TEXT, 0, 0, jsonSource, typeNote);
         }
@@ -93,7 +100,7 @@ final class TargetColumn {
             case "float4":
             case "float8":
             case "numeric":
-                return new TargetColumn(name, sqlType, Family.FLOAT, 0, 0, jsonSource, note);
+                return new TargetColumn(name, sqlType, typeName, Family.FLOAT, 0, 0, jsonSource, note);
             case "bool":
                 return new TargetColumn(name, sqlType, Family.BOOLEAN, 0, 0, jsonSource, note);
             case "date":
@@ -104,7 +111,7 @@ final class TargetColumn {
                 return new TargetColumn(name, sqlType, Family.TIMESTAMPTZ, 0, 0, jsonSource, note);
             case "json":
             case "jsonb":
-                return new TargetColumn(name, sqlType, Family.JSON, 0, 0, jsonSource, note);
+                return new TargetColumn(name, sqlType, typeName, Family.JSON, 0, 0, jsonSource, note);
             case "text":
             case "varchar":
             case "bpchar":
@@ -147,6 +154,9 @@ final class TargetColumn {
             generator.writeNull();
             return null;
         }
+        if (value.indexOf('\0') >= 0) {
+            return Quote.value(value.replace("\0", "\\0")) + " contains a NUL character, which PostgreSQL cannot store in text";
+        }
         if (this.family == Family.TEXT) {
             generator.writeString(value);
             return null;
@@ -175,6 +185,9 @@ final class TargetColumn {
                 break;
             case FLOAT:
                 fits = kind != SourceRecord.BOOLEAN && ValueSyntax.isFloat(value);
+                if (fits && !this.typeName.equals("numeric") && !ValueSyntax.inFloatRange(value, this.typeName.equals("float4"))) {
+                    return Quote.value(value) + " is out of range for " + this.sqlType;
+                }
                 break;
             case BOOLEAN:
                 fits = kind != SourceRecord.NUMBER && ValueSyntax.isBoolean(value);
@@ -205,6 +218,9 @@ final class TargetColumn {
     }
 
     private String writeJson(CsvGenerator generator, byte kind, String value) throws IOException {
+        if (this.typeName.equals("jsonb") && value.contains("\\u0000")) {
+            return Quote.value(value) + " holds the escape \\u0000, which jsonb cannot store";
+        }
         if (kind != SourceRecord.TEXT) {
             generator.writeString(value); // JSON text already
             return null;

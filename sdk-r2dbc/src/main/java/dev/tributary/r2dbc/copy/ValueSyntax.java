@@ -223,6 +223,38 @@ final class ValueSyntax {
     }
 
     /**
+     * Whether a number {@link #isFloat} accepts is within the range of {@code double precision}
+     * (or {@code real}): PostgreSQL refuses values that overflow to infinity or underflow to zero.
+     *
+     * @param value  a value {@link #isFloat} accepts
+     * @param single {@code real} rather than {@code double precision}
+     * @return whether it is in range
+     */
+    static boolean inFloatRange(String value, boolean single) {
+        String s = value.strip();
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith("inf") || lower.endsWith("infinity") || lower.equals("nan")) {
+            return true;
+        }
+        double d = single ? Float.parseFloat(s) : Double.parseDouble(s);
+        if (Double.isInfinite(d)) {
+            return false;
+        }
+        if (d == 0.0) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == 'e' || c == 'E') {
+                    break;
+                }
+                if (c >= '1' && c <= '9') {
+                    return false; // a non-zero value that underflows
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether PostgreSQL's {@code boolean} input accepts the value: {@code true}, {@code false},
      * {@code yes}, {@code no}, {@code on}, {@code off}, {@code 1}, {@code 0} and unique prefixes
      * ({@code t}, {@code f}, {@code y}, {@code n}), case-insensitive, whitespace allowed.

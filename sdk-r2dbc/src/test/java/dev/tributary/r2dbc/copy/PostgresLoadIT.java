@@ -473,6 +473,35 @@ class PostgresLoadIT {
         assertThat(jdbc.queryForList("SELECT code FROM unique_codes", String.class)).containsExactly("kept");
     }
 
+    @Test
+    void keepsTheDriversErrorAndAUsableConnectionWhenALargeLoadViolatesAConstraint() {
+        pg.execute("CREATE TABLE unique_names (name text PRIMARY KEY, n bigint)");
+        // a duplicate in rows 1 and 2, then many good rows, generated as the load pulls them
+        Flux<ByteBuffer> source = Flux.concat(Mono.just("name,n\ndup,1\ndup,2\n"),
+                        Flux.range(3, 100_000).buffer(1_000).map(rows -> {
+                            StringBuilder text = new StringBuilder();
+                            rows.forEach(i -> text.append("name ").append(i).append(',').append(i).append('\n'));
+                            return text.toString();
+                        }))
+                .map(text -> ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        PostgresqlConnection connection = factory.create().block(TIMEOUT);
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Throwable error = PostgresCopy.load(connection, LoadRequest.into("unique_names").source(LoadSource.of("generated", source))
+                                .format(DataFormat.CSV).build())
+                        .then(Mono.<Throwable>empty()).onErrorResume(Mono::just).block(TIMEOUT);
+
+                assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class).hasMessageContaining("unique_names_pkey");
+                assertThat(((R2dbcDataIntegrityViolationException) error).getSql()).startsWith("INSERT INTO \"public\".\"unique_names\"");
+                assertThat(error.getSuppressed()).as("the rollback succeeded").isEmpty();
+                assertThat(Mono.from(connection.createStatement("SELECT count(*) FROM unique_names").execute())
+                        .flatMap(r -> Mono.from(r.map((row, m) -> row.get(0, Long.class)))).block(TIMEOUT)).isZero();
+            }
+        } finally {
+            connection.close().block(TIMEOUT);
+        }
+    }
+
     // ---- transactions and cancellation -----------------------------------------------------
 
     @Test
