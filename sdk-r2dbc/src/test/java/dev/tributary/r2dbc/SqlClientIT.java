@@ -347,6 +347,13 @@ class SqlClientIT {
     }
 
     @Test
+    void queriesWithSemicolonsInLiteralsOrAtTheEndStillRun() {
+        db.sql("SELECT ';' AS s").mapTo(String.class).one().as(StepVerifier::create).expectNext(";").verifyComplete();
+        db.sql("SELECT 7;").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(7).verifyComplete();
+        db.sql("SELECT $1::text || ';'").bind(0, "a").mapTo(String.class).one().as(StepVerifier::create).expectNext("a;").verifyComplete();
+    }
+
+    @Test
     void decimalAndDateValuesRoundTrip() {
         db.sql("SELECT $1::numeric(10,2) + 0.01, $2::date + 1")
                 .bind(0, new BigDecimal("1.10")).bind(1, LocalDate.of(2024, 2, 28))

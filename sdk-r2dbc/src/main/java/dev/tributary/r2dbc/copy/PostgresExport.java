@@ -1,6 +1,8 @@
 package dev.tributary.r2dbc.copy;
 
 import dev.tributary.sql.load.ExportRequest;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
@@ -36,8 +38,17 @@ final class PostgresExport {
             return Flux.from(statement.execute())
                     .concatMap(result -> result.map(encoder::encode))
                     .filter(chunk -> chunk != ExportEncoder.NOTHING)
-                    .concatWith(Mono.fromSupplier(encoder::finish).filter(chunk -> chunk != ExportEncoder.NOTHING));
+                    .concatWith(Mono.fromSupplier(encoder::finish).filter(chunk -> chunk != ExportEncoder.NOTHING))
+                    // Rows the driver had buffered when the consumer cancels are dropped through Reactor's discard
+                    // hook; release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
+                    .doOnDiscard(ReferenceCounted.class, PostgresExport::release);
         });
+    }
+
+    private static void release(ReferenceCounted message) {
+        if (message.refCnt() > 0) {
+            ReferenceCountUtil.safeRelease(message);
+        }
     }
 
     private static String withoutTrailingSemicolons(String sql) {
