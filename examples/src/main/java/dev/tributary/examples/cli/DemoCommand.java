@@ -1,0 +1,54 @@
+package dev.tributary.examples.cli;
+
+import dev.tributary.examples.demo.DemoDataSet;
+import dev.tributary.examples.demo.DemoJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code tributary demo}: the {@link DemoJob} on the target database. */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        header = "Loads real data sets and streams answers to five questions as tables.",
+        description = {
+                "Loads four real data sets (OurAirports' airports, countries and regions; the world-countries "
+                        + "table with names in 25 scripts), checks their row counts, asks them five questions, and "
+                        + "prints each answer as an aligned table with the time each step took.",
+                "",
+                "With " + TargetDatabase.URL_VARIABLE + " set, runs on that database: its tables airports, countries, "
+                        + "regions and world_countries are DROPPED and reloaded at each run, so the demo can be re-run.",
+                "Without it, runs on an embedded PostgreSQL started for the run and deleted afterwards."})
+final class DemoCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private TributaryCommand tributary;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = this.spec.commandLine().getOut();
+        out.println("Tributary demo: " + DemoDataSet.values().length + " real data sets, streamed from the database.");
+        try (TargetDatabase db = TargetDatabase.open(this.tributary.environment())) {
+            out.println("Database: " + db.description()
+                    + (db.isEmbedded() ? " (no " + TargetDatabase.URL_VARIABLE + " set)" : " (from " + TargetDatabase.URL_VARIABLE + ")"));
+            if (db.isEmbedded()) {
+                out.printf(Locale.ROOT, "Embedded PostgreSQL started in %,d ms%n", db.startup().toMillis());
+            }
+            new DemoJob(db.client(), out).run();
+        }
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "DemoCommand{}";
+    }
+}

@@ -1,0 +1,204 @@
+package dev.tributary.examples.demo;
+
+import dev.tributary.examples.output.TextTable;
+import dev.tributary.sql.SqlClient;
+import dev.tributary.sql.load.LoadResult;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The demo main job: reloads the {@link DemoDataSet real data sets} (dropping their tables
+ * first, so it can run again on the same database), checks their row counts, and asks five
+ * questions of them. Every answer is streamed from the database as a {@code Flux} of rows and
+ * printed as an aligned table, with the time each step took.
+ * <p>
+ * {@link #run()} blocks the calling thread until the job is done: call it from a main thread,
+ * never from an event loop.
+ *
+ * <pre>{@code
+ * try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.builder().start()) {
+ *     SqlClient db = Tributary.sql(pg.r2dbcUrl("postgres")).build();
+ *     try {
+ *         new DemoJob(db, new PrintWriter(System.out, true)).run();
+ *     } finally {
+ *         db.close().block();
+ *     }
+ * }
+ * }</pre>
+ */
+public final class DemoJob {
+
+    /** Rows shown per answer. */
+    public static final int MAX_ROWS = 10;
+
+    private static final int MAX_COLUMN_WIDTH = 48;
+
+    /** The row counts of the four tables, in {@link DemoDataSet} order. */
+    static final DemoQuestion ROW_COUNTS = new DemoQuestion("1. Row counts of the loaded tables",
+            "SELECT 'airports' AS table_name, count(*) AS rows FROM airports"
+                    + " UNION ALL SELECT 'countries', count(*) FROM countries"
+                    + " UNION ALL SELECT 'regions', count(*) FROM regions"
+                    + " UNION ALL SELECT 'world_countries', count(*) FROM world_countries");
+
+    static final List<DemoQuestion> QUESTIONS = List.of(
+            new DemoQuestion("2. The 10 highest airports",
+                    "SELECT name, iso_country AS country, municipality, elevation_ft"
+                            + " FROM airports WHERE elevation_ft IS NOT NULL"
+                            + " ORDER BY elevation_ft DESC, name LIMIT 10"),
+            new DemoQuestion("3. Large airports per continent",
+                    "SELECT a.continent, c.name AS continent_name, count(*) AS large_airports"
+                            + " FROM airports a"
+                            + " JOIN (VALUES ('AF', 'Africa'), ('AN', 'Antarctica'), ('AS', 'Asia'), ('EU', 'Europe'),"
+                            + " ('NA', 'North America'), ('OC', 'Oceania'), ('SA', 'South America')) AS c (code, name)"
+                            + " ON c.code = a.continent"
+                            + " WHERE a.type = 'large_airport'"
+                            + " GROUP BY a.continent, c.name ORDER BY large_airports DESC, a.continent"),
+            new DemoQuestion("4. The 10 countries with the most large airports, named in Japanese and Arabic",
+                    "SELECT w.\"name.common\" AS country, w.\"translations.jpn.common\" AS japanese,"
+                            + " w.\"translations.ara.common\" AS arabic, count(*) AS large_airports"
+                            + " FROM airports a JOIN world_countries w ON w.cca2 = a.iso_country"
+                            + " WHERE a.type = 'large_airport'"
+                            + " GROUP BY w.\"name.common\", w.\"translations.jpn.common\", w.\"translations.ara.common\""
+                            + " ORDER BY large_airports DESC, country LIMIT 10"),
+            new DemoQuestion("5. Airports per country (airports x countries), top 10",
+                    "SELECT c.name AS country, c.code, c.continent, count(*) AS airports,"
+                            + " count(*) FILTER (WHERE a.type = 'large_airport') AS large,"
+                            + " max(a.elevation_ft) AS highest_ft"
+                            + " FROM airports a JOIN countries c ON c.code = a.iso_country"
+                            + " GROUP BY c.name, c.code, c.continent ORDER BY airports DESC, country LIMIT 10"));
+
+    private final SqlClient db;
+    private final PrintWriter out;
+
+    /**
+     * @param db  the database to load the data sets into (its tables {@code airports},
+     *            {@code countries}, {@code regions} and {@code world_countries} are dropped and
+     *            reloaded); not {@code null}
+     * @param out where the job prints its report; not {@code null}
+     */
+    public DemoJob(SqlClient db, PrintWriter out) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /**
+     * Runs the job, blocking the calling thread.
+     *
+     * @throws IllegalStateException if a table does not hold the rows its file has
+     * @throws RuntimeException      the loader's and the driver's errors
+     *                               ({@link io.r2dbc.spi.R2dbcException} types,
+     *                               {@link dev.tributary.sql.load.LoadException})
+     */
+    public void run() {
+        long start = System.nanoTime();
+        Duration loading = load();
+        Duration asking = checkRowCounts();
+        for (DemoQuestion question : QUESTIONS) {
+            asking = asking.plus(ask(question).elapsed);
+        }
+        this.out.println();
+        this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s).%n",
+                millis(since(start)), millis(loading), millis(asking));
+        this.out.flush();
+    }
+
+    private Duration load() {
+        heading("Load the data sets (tables dropped and reloaded)");
+        long start = System.nanoTime();
+        TextTable table = TextTable.withColumns(List.of("table", "rows", "columns", "created", "source", "ms"));
+        long rows = 0;
+        try (Stream<LoadResult> results = DemoDataSet.reloadAll(this.db).toStream(1)) {
+            Iterator<LoadResult> it = results.iterator();
+            for (DemoDataSet dataSet : DemoDataSet.values()) {
+                LoadResult result = it.next();
+                rows += result.rows();
+                table.addRow(List.of(result.table(), result.rows(), result.columns().size(),
+                        result.tableCreated() ? "yes" : "no", dataSet.fileName(), result.elapsed().toMillis()));
+            }
+        }
+        Duration elapsed = since(start);
+        table.render(this.out);
+        this.out.printf(Locale.ROOT, "%,d rows in %d tables, %s%n", rows, DemoDataSet.values().length, millis(elapsed));
+        return elapsed;
+    }
+
+    private Duration checkRowCounts() {
+        Answer answer = ask(ROW_COUNTS);
+        DemoDataSet[] dataSets = DemoDataSet.values();
+        for (int i = 0; i < dataSets.length; i++) {
+            Map<String, Object> row = answer.rows.get(i);
+            long rows = ((Number) row.get("rows")).longValue();
+            if (!dataSets[i].table().equals(row.get("table_name")) || rows != dataSets[i].publishedRows()) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "Table %s holds %,d rows, but %s has %,d",
+                        row.get("table_name"), rows, dataSets[i].fileName(), dataSets[i].publishedRows()));
+            }
+        }
+        return answer.elapsed;
+    }
+
+    /** Streams the answer's rows into a table as they arrive, prints it and the time taken. */
+    private Answer ask(DemoQuestion question) {
+        heading(question.title());
+        long start = System.nanoTime();
+        TextTable table = null;
+        List<Map<String, Object>> kept = new ArrayList<>();
+        try (Stream<Map<String, Object>> rows = this.db.sql(question.sql()).fetch().all().toStream(MAX_ROWS)) {
+            Iterator<Map<String, Object>> it = rows.iterator();
+            while (it.hasNext()) {
+                Map<String, Object> row = it.next();
+                if (table == null) {
+                    table = TextTable.withColumns(new ArrayList<>(row.keySet()), MAX_ROWS, MAX_COLUMN_WIDTH);
+                }
+                table.addRow(new ArrayList<>(row.values()));
+                if (kept.size() < MAX_ROWS) {
+                    kept.add(row);
+                }
+            }
+        }
+        Duration elapsed = since(start);
+        if (table == null) {
+            this.out.println("(0 rows)");
+        } else {
+            table.render(this.out);
+        }
+        this.out.println(millis(elapsed));
+        return new Answer(kept, elapsed);
+    }
+
+    private void heading(String title) {
+        this.out.println();
+        this.out.println("== " + title + " ==");
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    static String millis(Duration duration) {
+        return String.format(Locale.ROOT, "%,d ms", duration.toMillis());
+    }
+
+    @Override
+    public String toString() {
+        return "DemoJob{" + this.db + '}';
+    }
+
+    private static final class Answer {
+
+        final List<Map<String, Object>> rows;
+        final Duration elapsed;
+
+        Answer(List<Map<String, Object>> rows, Duration elapsed) {
+            this.rows = rows;
+            this.elapsed = elapsed;
+        }
+    }
+}
