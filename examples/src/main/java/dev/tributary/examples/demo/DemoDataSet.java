@@ -91,10 +91,8 @@ public enum DemoDataSet {
      * @return the load's outcome; signals the loader's and the driver's errors
      */
     public Mono<LoadResult> reload(SqlClient db) {
-        // inTransactionMany(..).single(): the Flux completes after the COMMIT, and single() waits
-        // for that completion instead of cancelling after the first value.
-        return db.inTransactionMany(tx -> tx.sql("DROP TABLE IF EXISTS " + this.table).rowsUpdated()
-                .then(tx.load(loadRequest()))).single();
+        return db.inTransaction(tx -> tx.sql("DROP TABLE IF EXISTS " + this.table).rowsUpdated()
+                .then(tx.load(loadRequest())));
     }
 
     /**
