@@ -110,19 +110,7 @@ final class ValueSyntax {
         if (intDigits == 0) {
             return 0; // ".5": too unusual to be a number column's normal form
         }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expStart = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == expStart) {
-                return 0;
-            }
-        }
+        i = exponentEnd(s, i);
         return i == n && fitsDouble(s) ? DOUBLE : 0;
     }
 
@@ -206,20 +194,28 @@ final class ValueSyntax {
         if (digits == 0) {
             return false;
         }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expStart = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == expStart) {
-                return false;
-            }
+        return exponentEnd(s, i) == n;
+    }
+
+    /**
+     * @param s a number's text
+     * @param i where an exponent ({@code e}/{@code E}, an optional sign, digits) may start
+     * @return the index after the exponent; {@code i} when there is none; -1 when it has no digits
+     */
+    private static int exponentEnd(String s, int i) {
+        int n = s.length();
+        if (i >= n || (s.charAt(i) != 'e' && s.charAt(i) != 'E')) {
+            return i;
         }
-        return i == n;
+        int j = i + 1;
+        if (j < n && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
+            j++;
+        }
+        int digitsStart = j;
+        while (j < n && isDigit(s.charAt(j))) {
+            j++;
+        }
+        return j == digitsStart ? -1 : j;
     }
 
     /**
