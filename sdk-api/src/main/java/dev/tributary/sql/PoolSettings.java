@@ -19,7 +19,13 @@ import java.util.Objects;
  *   <tr><td>maxCreateConnectionTime</td><td>10 s</td><td>30 s</td></tr>
  *   <tr><td>validateAfterIdle</td><td>none</td><td>30 s (validated with a round trip)</td></tr>
  *   <tr><td>backgroundEvictionInterval</td><td>none</td><td>30 s</td></tr>
+ *   <tr><td>wakeDeadline</td><td>10 s</td><td>30 s (a cold start takes seconds)</td></tr>
+ *   <tr><td>retryBackoff (first, most)</td><td>50 ms, 2 s</td><td>100 ms, 2 s</td></tr>
  * </table>
+ * Opening a connection is retried while it fails transiently (connection refused or reset,
+ * SQLSTATE class 08, 57P01, 57P02, 57P03, 53300), with exponential backoff from the first to the
+ * most backoff and 50 % jitter, until {@code wakeDeadline} has passed since the first attempt;
+ * then the acquire signals {@link DatabaseUnavailableException}.
  * A duration of {@code null} means "no limit" (or, for {@code validateAfterIdle} and
  * {@code backgroundEvictionInterval}, "off").
  */
@@ -34,6 +40,8 @@ public final class PoolSettings {
             .maxCreateConnectionTime(Duration.ofSeconds(30))
             .validateAfterIdle(Duration.ofSeconds(30))
             .backgroundEvictionInterval(Duration.ofSeconds(30))
+            .wakeDeadline(Duration.ofSeconds(30))
+            .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
             .build();
 
     private final boolean enabled;
@@ -45,6 +53,9 @@ public final class PoolSettings {
     private final Duration maxCreateConnectionTime;
     private final Duration validateAfterIdle;
     private final Duration backgroundEvictionInterval;
+    private final Duration wakeDeadline;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
 
     private PoolSettings(Builder b) {
         this.enabled = b.enabled;
@@ -56,12 +67,22 @@ public final class PoolSettings {
         this.maxCreateConnectionTime = b.maxCreateConnectionTime;
         this.validateAfterIdle = b.validateAfterIdle;
         this.backgroundEvictionInterval = b.backgroundEvictionInterval;
+        this.wakeDeadline = b.wakeDeadline;
+        this.firstBackoff = b.firstBackoff;
+        this.maxBackoff = b.maxBackoff;
     }
 
     /**
      * @return settings for a long-running database server
      */
     public static PoolSettings defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * @return settings for a long-running database server; the same as {@link #defaults()}
+     */
+    public static PoolSettings standard() {
         return DEFAULTS;
     }
 
@@ -138,6 +159,21 @@ public final class PoolSettings {
         return this.backgroundEvictionInterval;
     }
 
+    /** @return how long opening a connection is retried while it fails transiently; never {@code null} */
+    public Duration getWakeDeadline() {
+        return this.wakeDeadline;
+    }
+
+    /** @return the backoff before the first retry of a failed connect; never {@code null} */
+    public Duration getFirstBackoff() {
+        return this.firstBackoff;
+    }
+
+    /** @return the longest backoff between retries of a failed connect; never {@code null} */
+    public Duration getMaxBackoff() {
+        return this.maxBackoff;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -152,13 +188,16 @@ public final class PoolSettings {
                 && Objects.equals(this.maxAcquireTime, that.maxAcquireTime)
                 && Objects.equals(this.maxCreateConnectionTime, that.maxCreateConnectionTime)
                 && Objects.equals(this.validateAfterIdle, that.validateAfterIdle)
-                && Objects.equals(this.backgroundEvictionInterval, that.backgroundEvictionInterval);
+                && Objects.equals(this.backgroundEvictionInterval, that.backgroundEvictionInterval)
+                && this.wakeDeadline.equals(that.wakeDeadline) && this.firstBackoff.equals(that.firstBackoff)
+                && this.maxBackoff.equals(that.maxBackoff);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(this.enabled, this.maxSize, this.minIdle, this.maxIdleTime, this.maxLifeTime,
-                this.maxAcquireTime, this.maxCreateConnectionTime, this.validateAfterIdle, this.backgroundEvictionInterval);
+                this.maxAcquireTime, this.maxCreateConnectionTime, this.validateAfterIdle, this.backgroundEvictionInterval,
+                this.wakeDeadline, this.firstBackoff, this.maxBackoff);
     }
 
     @Override
@@ -167,7 +206,8 @@ public final class PoolSettings {
                 + ", maxIdleTime=" + this.maxIdleTime + ", maxLifeTime=" + this.maxLifeTime
                 + ", maxAcquireTime=" + this.maxAcquireTime + ", maxCreateConnectionTime=" + this.maxCreateConnectionTime
                 + ", validateAfterIdle=" + this.validateAfterIdle
-                + ", backgroundEvictionInterval=" + this.backgroundEvictionInterval + '}';
+                + ", backgroundEvictionInterval=" + this.backgroundEvictionInterval + ", wakeDeadline=" + this.wakeDeadline
+                + ", retryBackoff=" + this.firstBackoff + ".." + this.maxBackoff + '}';
     }
 
     /**
@@ -185,6 +225,9 @@ public final class PoolSettings {
         private Duration maxCreateConnectionTime = Duration.ofSeconds(10);
         private Duration validateAfterIdle;
         private Duration backgroundEvictionInterval;
+        private Duration wakeDeadline = Duration.ofSeconds(10);
+        private Duration firstBackoff = Duration.ofMillis(50);
+        private Duration maxBackoff = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -199,6 +242,9 @@ public final class PoolSettings {
             this.maxCreateConnectionTime = s.maxCreateConnectionTime;
             this.validateAfterIdle = s.validateAfterIdle;
             this.backgroundEvictionInterval = s.backgroundEvictionInterval;
+            this.wakeDeadline = s.wakeDeadline;
+            this.firstBackoff = s.firstBackoff;
+            this.maxBackoff = s.maxBackoff;
         }
 
         /** @param enabled {@code false} for no pool; @return this builder */
@@ -258,6 +304,36 @@ public final class PoolSettings {
         /** @param interval positive, or {@code null} for off; @return this builder */
         public Builder backgroundEvictionInterval(Duration interval) {
             this.backgroundEvictionInterval = positiveOrNull("backgroundEvictionInterval", interval);
+            return this;
+        }
+
+        /**
+         * @param wakeDeadline how long a failing connect is retried (a database waking from zero
+         *                     takes seconds); positive, not {@code null}
+         * @return this builder
+         */
+        public Builder wakeDeadline(Duration wakeDeadline) {
+            if (wakeDeadline == null || wakeDeadline.isNegative() || wakeDeadline.isZero()) {
+                throw new IllegalArgumentException("wakeDeadline must be positive, was " + wakeDeadline);
+            }
+            this.wakeDeadline = wakeDeadline;
+            return this;
+        }
+
+        /**
+         * @param first the backoff before the first retry of a failed connect; positive
+         * @param most  the longest backoff; at least {@code first}
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration first, Duration most) {
+            if (first == null || first.isNegative() || first.isZero()) {
+                throw new IllegalArgumentException("first backoff must be positive, was " + first);
+            }
+            if (most == null || most.compareTo(first) < 0) {
+                throw new IllegalArgumentException("most backoff must be at least the first (" + first + "), was " + most);
+            }
+            this.firstBackoff = first;
+            this.maxBackoff = most;
             return this;
         }
 

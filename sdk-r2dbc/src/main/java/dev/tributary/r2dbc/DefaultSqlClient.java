@@ -27,6 +27,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private final ConnectionFactory pooled;
     private final ConnectionFactory unpooled;
     private final ConnectionPool pool;
+    private final ConnectRetry connectRetry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -35,9 +36,11 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      * @param unpooled  where sessions get their own connections
      * @param pool      the pool to close with the client; {@code null} when the client does not own one
      * @param fetchSize rows per round trip for queries
+     * @param connectRetry how failed connects are retried
      */
-    DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize) {
+    DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry) {
         super(fetchSize);
+        this.connectRetry = connectRetry;
         this.pooled = pooled;
         this.unpooled = unpooled;
         this.pool = pool;
@@ -127,7 +130,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
             if (this.closed.get()) {
                 return Mono.error(new IllegalStateException("This SqlClient is closed"));
             }
-            return Mono.from(factory.create());
+            return this.connectRetry.acquire(factory::create);
         });
     }
 

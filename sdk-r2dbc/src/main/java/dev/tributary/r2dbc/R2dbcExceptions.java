@@ -28,7 +28,9 @@ final class R2dbcExceptions {
     }
 
     static Throwable withSql(Throwable error, String sql) {
-        if (!(error instanceof R2dbcException) || error.getMessage() != null && error.getMessage().contains("[SQL: ")) {
+        if (!(error instanceof R2dbcException) || error.getMessage() != null && error.getMessage().contains("[SQL: ")
+                || error.getClass().getName().startsWith("dev.tributary.")) {
+            // not the driver's, or typed by the SDK already (DatabaseUnavailableException, LoadException, ...)
             return error;
         }
         R2dbcException e = (R2dbcException) error;

@@ -35,16 +35,17 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
     public SqlClient create(SqlClientSpec spec) {
         ConnectionFactory factory = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
                 : ConnectionFactories.get(spec.getOptions());
+        PoolSettings settings = spec.getPool();
+        ConnectRetry retry = new ConnectRetry(settings);
         if (factory instanceof ConnectionPool) {
             ConnectionPool userPool = (ConnectionPool) factory;
-            return new DefaultSqlClient(userPool, userPool.unwrap(), null, spec.getFetchSize());
+            return new DefaultSqlClient(userPool, userPool.unwrap(), null, spec.getFetchSize(), retry);
         }
-        PoolSettings settings = spec.getPool();
         if (!settings.isEnabled()) {
-            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize());
+            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry);
         }
         ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings));
-        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize());
+        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry);
     }
 
     static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings) {
@@ -56,7 +57,9 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
                 .maxIdleTime(orInfinite(settings.getMaxIdleTime()))
                 .maxLifeTime(orInfinite(settings.getMaxLifeTime()))
                 .maxAcquireTime(orInfinite(settings.getMaxAcquireTime()))
-                .maxCreateConnectionTime(orInfinite(settings.getMaxCreateConnectionTime()));
+                .maxCreateConnectionTime(orInfinite(settings.getMaxCreateConnectionTime()))
+                // failed connects are retried by ConnectRetry, with backoff, up to the wake deadline
+                .acquireRetry(0);
         if (settings.getBackgroundEvictionInterval() != null) {
             builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
         }

@@ -1,0 +1,82 @@
+package dev.tributary.r2dbc;
+
+import dev.tributary.sql.DatabaseUnavailableException;
+import dev.tributary.sql.PoolSettings;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Opens connections through a database that may be asleep, starting or restarting: a connect that
+ * fails transiently ({@link ConnectionFailures#isRetryableAcquireFailure}: a refused or reset
+ * connect, a database starting up, or a pooled connection found dead by validation) is retried with
+ * exponential backoff and jitter until the wake deadline has passed since the first attempt; then
+ * the acquire signals {@link DatabaseUnavailableException} with the time waited, the attempts and
+ * the last failure. Other failures (authentication, an unknown database) are not retried.
+ */
+final class ConnectRetry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectRetry.class);
+
+    private final Duration deadline;
+    private final RetryBackoffSpec backoff;
+    private final Scheduler timer;
+
+    ConnectRetry(PoolSettings settings) {
+        this(settings, Schedulers.parallel());
+    }
+
+    ConnectRetry(PoolSettings settings, Scheduler timer) {
+        this.deadline = settings.getWakeDeadline();
+        this.timer = timer;
+        this.backoff = Retry.backoff(Long.MAX_VALUE, settings.getFirstBackoff())
+                .maxBackoff(settings.getMaxBackoff())
+                .jitter(0.5)
+                .scheduler(timer)
+                .filter(ConnectionFailures::isRetryableAcquireFailure);
+    }
+
+    /**
+     * @param connect opens one connection per call
+     * @return a connection; signals {@link DatabaseUnavailableException} past the deadline, or the
+     *         first non-transient failure as it is
+     */
+    Mono<Connection> acquire(Supplier<? extends Publisher<? extends Connection>> connect) {
+        return Mono.defer(() -> {
+            long started = this.timer.now(TimeUnit.MILLISECONDS);
+            AtomicInteger attempts = new AtomicInteger();
+            AtomicReference<Throwable> last = new AtomicReference<>();
+            Mono<Connection> attempt = Mono.defer(() -> {
+                attempts.incrementAndGet();
+                return Mono.<Connection>from(connect.get());
+            }).doOnError(last::set);
+            return attempt
+                    .retryWhen(this.backoff.doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
+                            signal.totalRetries() + 1, sqlState(signal.failure()), signal.failure().toString())))
+                    .timeout(this.deadline, Mono.defer(() -> Mono.error(new DatabaseUnavailableException(
+                            Duration.ofMillis(this.timer.now(TimeUnit.MILLISECONDS) - started), attempts.get(), last.get()))), this.timer);
+        });
+    }
+
+    private static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException && ((R2dbcException) t).getSqlState() != null) {
+                return "SQLSTATE " + ((R2dbcException) t).getSqlState();
+            }
+        }
+        return "no SQLSTATE";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tributary.r2dbc;
+
+import io.r2dbc.spi.R2dbcException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+
+/**
+ * Tells connection failures apart from everything else, by SQLSTATE first and then by the cause
+ * chain (the driver wraps socket errors in its own, not public, exception types).
+ * <ul>
+ *   <li>{@link #isTransientConnectFailure}: opening a connection failed in a way that trying again
+ *       later may fix: refused or reset socket, SQLSTATE class {@code 08} (connection exception),
+ *       {@code 57P01} admin shutdown, {@code 57P02} crash shutdown, {@code 57P03} cannot connect
+ *       now (starting up), {@code 53300} too many connections. Authentication failures
+ *       ({@code 28xxx}), unknown databases ({@code 3D000}) and TLS set-up errors are not.</li>
+ *   <li>{@link #isStaleConnectionRejected}: r2dbc-pool found a pooled connection dead when it
+ *       validated it (after a restart or an idle close) and failed the acquire instead of opening
+ *       another (r2dbc-pool#209). Nothing was sent on it: acquiring again is safe.</li>
+ * </ul>
+ * SQLSTATEs as PostgreSQL documents them: <a href="https://www.postgresql.org/docs/current/errcodes-appendix.html">Appendix A</a>.
+ */
+final class ConnectionFailures {
+
+    private static final Set<String> TRANSIENT_CONNECT_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+
+    /** r2dbc-postgresql's own (package-private) types for a broken or refused socket. */
+    private static final Set<String> DRIVER_CONNECTION_ERRORS = Set.of("PostgresConnectionException", "PostgresConnectionClosedException");
+
+    private ConnectionFailures() {
+    }
+
+    /** r2dbc-pool's message when validation of a pooled connection fails ({@code io.r2dbc.pool.Validation}). */
+    private static final String POOL_VALIDATION_FAILED = "Connection validation failed";
+
+    static boolean isStaleConnectionRejected(Throwable error) {
+        return error instanceof R2dbcException && ((R2dbcException) error).getSqlState() == null
+                && POOL_VALIDATION_FAILED.equals(error.getMessage());
+    }
+
+    /** @return whether acquiring a connection again may succeed where this attempt failed */
+    static boolean isRetryableAcquireFailure(Throwable error) {
+        return isTransientConnectFailure(error) || isStaleConnectionRejected(error);
+    }
+
+    static boolean isTransientConnectFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException) {
+                String state = ((R2dbcException) t).getSqlState();
+                if (state != null && !state.isEmpty()) {
+                    return state.startsWith("08") || TRANSIENT_CONNECT_STATES.contains(state);
+                }
+            }
+            if (t instanceof ConnectException || t instanceof ClosedChannelException) {
+                return true;
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return false;
+            }
+            if (t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
+                // connection reset by peer, broken pipe, Netty's native socket errors
+                return true;
+            }
+            if (DRIVER_CONNECTION_ERRORS.contains(t.getClass().getSimpleName()) && t.getCause() == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
