@@ -85,6 +85,27 @@ public interface SqlStatement {
     SqlStatement fetchSize(int rows);
 
     /**
+     * Says whether running the statement twice has the same effect as running it once, which decides
+     * what happens when the connection is lost under it (outside an explicit transaction):
+     * <ul>
+     *   <li>an idempotent statement that has not emitted a row yet is run again on a fresh
+     *       connection (up to 2 more times);</li>
+     *   <li>any other statement is not run again, and signals {@link OutcomeUnknownException}.</li>
+     * </ul>
+     * By default reads are idempotent and writes are not: a single {@code SELECT},
+     * {@code WITH ... SELECT} without data-modifying parts, {@code VALUES}, {@code TABLE} or
+     * {@code SHOW}, not mentioning {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE},
+     * {@code INTO}, {@code COPY}, {@code nextval} or {@code setval}. Declare
+     * {@code idempotent(true)} for a write that is safe to repeat ({@code INSERT ... ON CONFLICT DO
+     * NOTHING}, an {@code UPDATE} that sets absolute values), and {@code idempotent(false)} for a
+     * query that calls a function with side effects.
+     *
+     * @param idempotent whether running the statement twice is harmless
+     * @return a new statement
+     */
+    SqlStatement idempotent(boolean idempotent);
+
+    /**
      * Maps each row with a function of the row alone.
      *
      * @param mapper called once per row, on the driver's thread; must not block; a {@code null}

@@ -21,11 +21,16 @@ import java.util.function.Supplier;
 
 /**
  * Opens connections through a database that may be asleep, starting or restarting: a connect that
- * fails transiently ({@link ConnectionFailures#isRetryableAcquireFailure}: a refused or reset
- * connect, a database starting up, or a pooled connection found dead by validation) is retried with
- * exponential backoff and jitter until the wake deadline has passed since the first attempt; then
+ * fails transiently ({@link ConnectionFailures#isTransientConnectFailure}: a refused or reset
+ * connect, a database starting up) is retried with exponential backoff and jitter until the wake
+ * deadline has passed since the first attempt; then
  * the acquire signals {@link DatabaseUnavailableException} with the time waited, the attempts and
  * the last failure. Other failures (authentication, an unknown database) are not retried.
+ * <p>
+ * A pooled connection that r2dbc-pool finds dead when it validates it
+ * ({@link ConnectionFailures#isStaleConnectionRejected}, after a restart or an idle close) is
+ * replaced at once, without backoff: the pool may hold as many dead connections as its size, and
+ * the database itself is fine.
  */
 final class ConnectRetry {
 
@@ -34,6 +39,7 @@ final class ConnectRetry {
     private final Duration deadline;
     private final RetryBackoffSpec backoff;
     private final Scheduler timer;
+    private final int staleRetries;
 
     ConnectRetry(PoolSettings settings) {
         this(settings, Schedulers.parallel());
@@ -42,11 +48,12 @@ final class ConnectRetry {
     ConnectRetry(PoolSettings settings, Scheduler timer) {
         this.deadline = settings.getWakeDeadline();
         this.timer = timer;
+        this.staleRetries = settings.getMaxSize() + 1;
         this.backoff = Retry.backoff(Long.MAX_VALUE, settings.getFirstBackoff())
                 .maxBackoff(settings.getMaxBackoff())
                 .jitter(0.5)
                 .scheduler(timer)
-                .filter(ConnectionFailures::isRetryableAcquireFailure);
+                .filter(ConnectionFailures::isTransientConnectFailure);
     }
 
     /**
@@ -62,7 +69,8 @@ final class ConnectRetry {
             Mono<Connection> attempt = Mono.defer(() -> {
                 attempts.incrementAndGet();
                 return Mono.<Connection>from(connect.get());
-            }).doOnError(last::set);
+            }).retryWhen(Retry.max(this.staleRetries).filter(ConnectionFailures::isStaleConnectionRejected))
+                    .doOnError(last::set);
             return attempt
                     .retryWhen(this.backoff.doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
                             signal.totalRetries() + 1, sqlState(signal.failure()), signal.failure().toString())))

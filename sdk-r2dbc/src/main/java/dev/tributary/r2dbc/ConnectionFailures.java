@@ -32,17 +32,39 @@ final class ConnectionFailures {
     private ConnectionFailures() {
     }
 
+    /** Server-side ends of a session: shutdowns, idle session / idle transaction timeouts. */
+    private static final Set<String> SESSION_LOST_STATES = Set.of("57P01", "57P02", "57P05", "25P03");
+
+    /**
+     * @return whether the connection was lost under a statement (the server ended the session, the
+     *         socket closed or reset): SQLSTATE class {@code 08}, {@code 57P01}, {@code 57P02},
+     *         {@code 57P05} (idle session timeout), {@code 25P03} (idle in transaction timeout), or
+     *         a closed or reset socket
+     */
+    static boolean isConnectionLost(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException) {
+                String state = ((R2dbcException) t).getSqlState();
+                if (state != null && !state.isEmpty()) {
+                    return state.startsWith("08") || SESSION_LOST_STATES.contains(state);
+                }
+            }
+            if (t instanceof ClosedChannelException || t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
+                return true;
+            }
+            if (DRIVER_CONNECTION_ERRORS.contains(t.getClass().getSimpleName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** r2dbc-pool's message when validation of a pooled connection fails ({@code io.r2dbc.pool.Validation}). */
     private static final String POOL_VALIDATION_FAILED = "Connection validation failed";
 
     static boolean isStaleConnectionRejected(Throwable error) {
         return error instanceof R2dbcException && ((R2dbcException) error).getSqlState() == null
                 && POOL_VALIDATION_FAILED.equals(error.getMessage());
-    }
-
-    /** @return whether acquiring a connection again may succeed where this attempt failed */
-    static boolean isRetryableAcquireFailure(Throwable error) {
-        return isTransientConnectFailure(error) || isStaleConnectionRejected(error);
     }
 
     static boolean isTransientConnectFailure(Throwable error) {

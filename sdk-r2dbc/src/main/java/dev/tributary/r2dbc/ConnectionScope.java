@@ -36,6 +36,19 @@ abstract class ConnectionScope implements SqlOperations {
      */
     abstract <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work);
 
+    /**
+     * @return whether an idempotent statement whose connection is lost may be run again on a
+     *         fresh connection (not inside a session, whose state would be lost with it)
+     */
+    abstract boolean rerunsAllowed();
+
+    /**
+     * @return whether a write whose connection is lost signals
+     *         {@link dev.tributary.sql.OutcomeUnknownException} (not inside a transaction: there the
+     *         lost connection rolls the transaction back, and only its {@code COMMIT} can be unknown)
+     */
+    abstract boolean reportsOutcomeUnknown();
+
     /** @return rows fetched per round trip for queries */
     final int fetchSize() {
         return this.fetchSize;

@@ -1,5 +1,6 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.sql.OutcomeUnknownException;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
 import io.r2dbc.pool.ConnectionPool;
@@ -93,6 +94,16 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     }
 
     @Override
+    boolean rerunsAllowed() {
+        return true;
+    }
+
+    @Override
+    boolean reportsOutcomeUnknown() {
+        return true;
+    }
+
+    @Override
     <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled), work, DefaultSqlClient::release,
                 (connection, error) -> release(connection), DefaultSqlClient::release);
@@ -101,14 +112,15 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize());
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true);
                     Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
                     return Mono.from(begin)
                             .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
                                     "the transaction's function returned null")))
                             .doFinally(signal -> session.end());
                 },
-                connection -> afterwards(connection.commitTransaction(), connection),
+                connection -> afterwards(Mono.from(connection.commitTransaction())
+                        .onErrorMap(ConnectionFailures::isConnectionLost, lost -> new OutcomeUnknownException("COMMIT", lost)), connection),
                 (connection, error) -> afterwards(rollback(connection, "error"), connection),
                 connection -> afterwards(rollback(connection, "cancel"), connection));
     }
@@ -116,7 +128,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.unpooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize());
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false);
                     return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
                             .doFinally(signal -> session.end());
                 },

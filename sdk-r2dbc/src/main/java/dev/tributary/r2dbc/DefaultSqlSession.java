@@ -15,11 +15,23 @@ import java.util.function.Function;
 final class DefaultSqlSession extends ConnectionScope implements SqlSession {
 
     private final Connection connection;
+    private final boolean transactional;
     private final AtomicBoolean active = new AtomicBoolean(true);
 
-    DefaultSqlSession(Connection connection, int fetchSize) {
+    DefaultSqlSession(Connection connection, int fetchSize, boolean transactional) {
         super(fetchSize);
         this.connection = connection;
+        this.transactional = transactional;
+    }
+
+    @Override
+    boolean rerunsAllowed() {
+        return false;
+    }
+
+    @Override
+    boolean reportsOutcomeUnknown() {
+        return !this.transactional;
     }
 
     void end() {

@@ -1,7 +1,9 @@
 package dev.tributary.r2dbc;
 
 import dev.tributary.sql.FetchSpec;
+import dev.tributary.sql.DatabaseUnavailableException;
 import dev.tributary.sql.IncorrectResultSizeException;
+import dev.tributary.sql.OutcomeUnknownException;
 import dev.tributary.sql.SqlStatement;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
@@ -12,11 +14,15 @@ import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -26,20 +32,28 @@ import java.util.function.Function;
  */
 final class DefaultSqlStatement implements SqlStatement {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultSqlStatement.class);
+
+    /** How many times an idempotent statement is run again after losing its connection. */
+    static final int MAX_RERUNS = 2;
+
     private final ConnectionScope scope;
     private final SqlText text;
     private final Map<Integer, Object> bindings;
     private final int fetchSize;
+    /** {@code null}: reads are, writes are not */
+    private final Boolean idempotent;
 
     DefaultSqlStatement(ConnectionScope scope, SqlText text) {
-        this(scope, text, Collections.emptyMap(), scope.fetchSize());
+        this(scope, text, Collections.emptyMap(), scope.fetchSize(), null);
     }
 
-    private DefaultSqlStatement(ConnectionScope scope, SqlText text, Map<Integer, Object> bindings, int fetchSize) {
+    private DefaultSqlStatement(ConnectionScope scope, SqlText text, Map<Integer, Object> bindings, int fetchSize, Boolean idempotent) {
         this.scope = scope;
         this.text = text;
         this.bindings = bindings;
         this.fetchSize = fetchSize;
+        this.idempotent = idempotent;
     }
 
     @Override
@@ -73,7 +87,12 @@ final class DefaultSqlStatement implements SqlStatement {
         if (rows < 1) {
             throw new IllegalArgumentException("fetchSize must be at least 1, was " + rows);
         }
-        return new DefaultSqlStatement(this.scope, this.text, this.bindings, rows);
+        return new DefaultSqlStatement(this.scope, this.text, this.bindings, rows, this.idempotent);
+    }
+
+    @Override
+    public SqlStatement idempotent(boolean idempotent) {
+        return new DefaultSqlStatement(this.scope, this.text, this.bindings, this.fetchSize, idempotent);
     }
 
     @Override
@@ -100,11 +119,10 @@ final class DefaultSqlStatement implements SqlStatement {
 
     @Override
     public Mono<Long> rowsUpdated() {
-        return this.scope.use(connection -> Flux.from(createStatement(connection, false).execute())
+        return this.<Long>resilient(connection -> Flux.from(createStatement(connection, false).execute())
                         .concatMap(Result::getRowsUpdated)
                         .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
-                .reduce(0L, Long::sum)
-                .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
+                .reduce(0L, Long::sum);
     }
 
     @Override
@@ -113,12 +131,41 @@ final class DefaultSqlStatement implements SqlStatement {
     }
 
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.scope.<T>use(connection -> Flux.from(createStatement(connection, true).execute())
-                        .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
-                        // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
-                        // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
-                        .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
-                .onErrorMap(e -> R2dbcExceptions.withSql(e, this.text));
+        return this.<T>resilient(connection -> Flux.from(createStatement(connection, true).execute())
+                .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
+                // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
+                // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
+                .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release));
+    }
+
+    /**
+     * Runs the work on a connection of the scope. When the connection is lost under it: an
+     * idempotent statement that has emitted nothing yet is run again on a fresh connection (where
+     * the scope allows it, at most {@value #MAX_RERUNS} times); a statement that is not idempotent
+     * signals {@link OutcomeUnknownException} (where the scope reports it). Other errors are typed
+     * with the SQL.
+     */
+    private <T> Flux<T> resilient(Function<io.r2dbc.spi.Connection, Flux<T>> work) {
+        boolean idempotentStatement = this.idempotent != null ? this.idempotent : this.text.isRead();
+        boolean rerun = idempotentStatement && this.scope.rerunsAllowed();
+        boolean reportUnknown = !idempotentStatement && this.scope.reportsOutcomeUnknown();
+        return Flux.defer(() -> {
+            AtomicBoolean emitted = new AtomicBoolean();
+            Flux<T> attempt = this.scope.use(work).doOnNext(value -> emitted.set(true));
+            if (rerun) {
+                attempt = attempt.retryWhen(Retry.max(MAX_RERUNS)
+                        .filter(e -> !emitted.get() && lostConnection(e))
+                        .doBeforeRetry(signal -> LOG.debug("Connection lost under an idempotent statement before it emitted a row "
+                                + "({}); running it again on a fresh connection [SQL: {}]", signal.failure().toString(), this.text.redacted())));
+            }
+            return attempt.onErrorMap(e -> reportUnknown && lostConnection(e) ? new OutcomeUnknownException(this.text.redacted(), e)
+                    : R2dbcExceptions.withSql(e, this.text));
+        });
+    }
+
+    /** A lost connection under the statement; not a connect that never succeeded (nothing was sent then). */
+    private static boolean lostConnection(Throwable error) {
+        return !(error instanceof DatabaseUnavailableException) && ConnectionFailures.isConnectionLost(error);
     }
 
     private static void release(ReferenceCounted message) {
@@ -185,7 +232,7 @@ final class DefaultSqlStatement implements SqlStatement {
     private SqlStatement withBinding(int index, Object value) {
         Map<Integer, Object> copy = new TreeMap<>(this.bindings);
         copy.put(index, value);
-        return new DefaultSqlStatement(this.scope, this.text, Collections.unmodifiableMap(copy), this.fetchSize);
+        return new DefaultSqlStatement(this.scope, this.text, Collections.unmodifiableMap(copy), this.fetchSize, this.idempotent);
     }
 
     /** A typed SQL NULL. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One pass over a SQL string in PostgreSQL's lexical rules: named parameters ({@code :name}),
@@ -19,6 +20,12 @@ final class SqlText {
 
     private static final String REDACTED = "'REDACTED'";
 
+    /**
+     * Words that make a statement that starts like a query a write (a data-modifying CTE,
+     * {@code SELECT ... INTO}, {@code FOR UPDATE}) or give it side effects (sequences).
+     */
+    private static final Set<String> WRITE_WORDS = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "INTO", "COPY", "NEXTVAL", "SETVAL");
+
     private final String sql;
     private final String positionalSql;
     private final Map<String, Integer> parameterIndexes;
@@ -26,9 +33,10 @@ final class SqlText {
     private final String leadingKeyword;
     private final boolean multipleStatements;
     private final String redacted;
+    private final boolean writeWords;
 
     private SqlText(String sql, String positionalSql, Map<String, Integer> parameterIndexes, boolean positionalParameters,
-                    String leadingKeyword, boolean multipleStatements, String redacted) {
+                    String leadingKeyword, boolean multipleStatements, String redacted, boolean writeWords) {
         this.sql = sql;
         this.positionalSql = positionalSql;
         this.parameterIndexes = parameterIndexes;
@@ -36,6 +44,7 @@ final class SqlText {
         this.leadingKeyword = leadingKeyword;
         this.multipleStatements = multipleStatements;
         this.redacted = redacted;
+        this.writeWords = writeWords;
     }
 
     static SqlText parse(String sql) {
@@ -51,6 +60,7 @@ final class SqlText {
         boolean sawStatementEnd = false;
         boolean multiple = false;
         String previousWord = null;
+        boolean writeWords = false;
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
@@ -129,6 +139,7 @@ final class SqlText {
                     multiple = true;
                 }
                 previousWord = word;
+                writeWords |= WRITE_WORDS.contains(word);
                 appendBoth(positional, redacted, sql, i, end);
                 i = end;
                 continue;
@@ -150,7 +161,7 @@ final class SqlText {
                     + redacted);
         }
         return new SqlText(sql, names.isEmpty() ? sql : positional.toString(), Collections.unmodifiableMap(names),
-                dollarParams, leading == null ? "" : leading, multiple, redacted.toString());
+                dollarParams, leading == null ? "" : leading, multiple, redacted.toString(), writeWords);
     }
 
     private static void appendBoth(StringBuilder a, StringBuilder b, String sql, int from, int to) {
@@ -276,6 +287,24 @@ final class SqlText {
             default:
                 return false;
         }
+    }
+
+    /**
+     * Whether the statement only reads, so that running it twice has the effect of running it
+     * once: one {@code SELECT}, {@code WITH ... SELECT}, {@code VALUES}, {@code TABLE} or
+     * {@code SHOW}, with none of the words {@code INSERT}, {@code UPDATE}, {@code DELETE},
+     * {@code MERGE}, {@code INTO}, {@code COPY}, {@code nextval}, {@code setval} outside literals
+     * and comments (so no data-modifying CTE, no {@code SELECT ... INTO}, no
+     * {@code FOR UPDATE}). Conservative: a read that calls a function with side effects cannot be
+     * told from here; mark such a statement {@code idempotent(false)}.
+     *
+     * @return whether the statement is a read
+     */
+    boolean isRead() {
+        if (this.multipleStatements || this.writeWords) {
+            return false;
+        }
+        return isSingleQuery() || "SHOW".equals(this.leadingKeyword);
     }
 
     /** @return the SQL with literals following {@code PASSWORD} replaced, for messages and logs */

@@ -80,6 +80,17 @@ class ConnectRetryTest {
     }
 
     @Test
+    void replacesDeadPooledConnectionsAtOnceWithoutBackoff() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), time);   // maxSize 10
+        StepVerifier.withVirtualTime(() -> retry.acquire(failing(10, () -> new R2dbcNonTransientResourceException(
+                        "Connection validation failed"))), () -> time, Long.MAX_VALUE)
+                .expectNext(CONNECTION)       // no virtual time passes: no backoff
+                .verifyComplete();
+        assertThat(this.attempts.get()).isEqualTo(11);
+    }
+
+    @Test
     void doesNotRetryAWrongPassword() {
         ConnectRetry retry = new ConnectRetry(PoolSettings.serverless());
         retry.acquire(failing(Integer.MAX_VALUE, () -> new R2dbcPermissionDeniedException("password authentication failed", "28P01")))

@@ -26,9 +26,9 @@ class ConnectionFailuresTest {
 
     @Test
     void aPooledConnectionFoundDeadByR2dbcPoolValidationMayBeAcquiredAgain() {
-        assertThat(ConnectionFailures.isRetryableAcquireFailure(new R2dbcNonTransientResourceException("Connection validation failed"))).isTrue();
+        assertThat(ConnectionFailures.isStaleConnectionRejected(new R2dbcNonTransientResourceException("Connection validation failed"))).isTrue();
         assertThat(ConnectionFailures.isTransientConnectFailure(new R2dbcNonTransientResourceException("Connection validation failed"))).isFalse();
-        assertThat(ConnectionFailures.isRetryableAcquireFailure(new R2dbcNonTransientResourceException("something else"))).isFalse();
+        assertThat(ConnectionFailures.isStaleConnectionRejected(new R2dbcNonTransientResourceException("something else"))).isFalse();
     }
 
     @Test

@@ -50,6 +50,21 @@ class SqlTextTest {
     }
 
     @Test
+    void tellsReadsFromWrites() {
+        assertThat(SqlText.parse("SELECT * FROM t WHERE note = 'insert into x'").isRead()).isTrue();
+        assertThat(SqlText.parse("WITH a AS (SELECT 1) SELECT * FROM a").isRead()).isTrue();
+        assertThat(SqlText.parse("VALUES (1)").isRead()).isTrue();
+        assertThat(SqlText.parse("SHOW search_path").isRead()).isTrue();
+        assertThat(SqlText.parse("/* update */ SELECT 1 -- delete").isRead()).isTrue();
+        assertThat(SqlText.parse("WITH moved AS (DELETE FROM t RETURNING *) SELECT * FROM moved").isRead()).isFalse();
+        assertThat(SqlText.parse("SELECT * INTO copy FROM t").isRead()).isFalse();
+        assertThat(SqlText.parse("SELECT * FROM t FOR UPDATE").isRead()).isFalse();
+        assertThat(SqlText.parse("SELECT nextval('s')").isRead()).isFalse();
+        assertThat(SqlText.parse("INSERT INTO t VALUES (1)").isRead()).isFalse();
+        assertThat(SqlText.parse("SELECT 1; SELECT 2").isRead()).isFalse();
+    }
+
+    @Test
     void redactsLiteralsThatFollowPassword() {
         SqlText text = SqlText.parse("ALTER ROLE app WITH ENCRYPTED PASSWORD 'hunter2' VALID UNTIL 'infinity'");
         assertThat(text.redacted())

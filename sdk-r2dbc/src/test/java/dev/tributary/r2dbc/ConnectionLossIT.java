@@ -1,0 +1,135 @@
+package dev.tributary.r2dbc;
+
+import dev.tributary.Tributary;
+import dev.tributary.sql.OutcomeUnknownException;
+import dev.tributary.sql.PoolSettings;
+import dev.tributary.sql.SqlClient;
+import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Connections lost under statements (the server terminates their backends, or closes idle
+ * sessions): reads are run again, writes are never doubled and say their outcome is unknown.
+ */
+class ConnectionLossIT {
+
+    private static EmbeddedPostgresServer pg;
+    private static SqlClient db;
+
+    @BeforeAll
+    static void start() {
+        pg = EmbeddedPostgresServer.builder().serverConfig("idle_session_timeout", "1s").start();
+        db = Tributary.sql(pg.r2dbcUrl("postgres")).pool(PoolSettings.serverless().toBuilder().maxSize(20).build()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close().block(Duration.ofSeconds(10));
+        pg.close();
+    }
+
+    @BeforeEach
+    void freshTable() {
+        pg.execute("DROP TABLE IF EXISTS written", "CREATE TABLE written (id int PRIMARY KEY)");
+    }
+
+    @Test
+    void aReadWhoseConnectionIsLostBeforeAnyRowIsRunAgain() throws Exception {
+        CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(1.5), 42%", 500);
+        db.sql("SELECT pg_sleep(1.5), 42 AS answer").map(row -> row.get("answer", Integer.class)).one()
+                .as(StepVerifier::create).expectNext(42).verifyComplete();
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteWhoseConnectionIsLostIsNotRunAgainAndItsOutcomeIsUnknown() throws Exception {
+        CompletableFuture<Long> terminated = terminateLater("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)%", 500);
+        db.sql("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)").rowsUpdated()
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(OutcomeUnknownException.class)
+                        .hasMessageContaining("outcome is unknown").hasMessageContaining("INSERT INTO written"))
+                .verify(Duration.ofSeconds(10));
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        // The server rolled the statement back, and the SDK did not run it again.
+        assertThat(count("SELECT count(*) FROM written")).isZero();
+    }
+
+    @Test
+    void aWriteDeclaredIdempotentIsRunAgain() throws Exception {
+        CompletableFuture<Long> terminated = terminateLater("INSERT INTO written SELECT 2 FROM pg_sleep(1.5)%", 500);
+        db.sql("INSERT INTO written SELECT 2 FROM pg_sleep(1.5) ON CONFLICT DO NOTHING").idempotent(true).rowsUpdated()
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM written")).isEqualTo(1);
+    }
+
+    @Test
+    void everyReadSucceedsWhenAllBackendsAreTerminatedWhile16Read() throws Exception {
+        CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(0.8)%", 300);
+        List<Integer> answers = Flux.range(1, 16)
+                .flatMap(n -> db.sql("SELECT pg_sleep(0.8), $1::int AS n").bind(0, n).map(row -> row.get("n", Integer.class)).one(), 16)
+                .collectList()
+                .block(Duration.ofSeconds(30));
+        assertThat(answers).containsExactlyInAnyOrderElementsOf(Flux.range(1, 16).collectList().block());
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void queriesSucceedAtOnceAfterTheServerClosedEveryIdleSession() throws Exception {
+        // Fill the pool with 12 connections, then let idle_session_timeout=1s close them all (57P05).
+        Flux.range(1, 12).flatMap(n -> db.sql("SELECT pg_sleep(0.2)").rowsUpdated(), 12).blockLast(Duration.ofSeconds(10));
+        Thread.sleep(2000);
+        long started = System.nanoTime();
+        db.sql("SELECT 2").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(2).verifyComplete();
+        // Dead pooled connections are replaced without backoff: well under the sum of backoffs (seconds).
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1500);
+    }
+
+    /** Terminates, after a delay, the backends whose current query matches a LIKE pattern; returns how many. */
+    private static CompletableFuture<Long> terminateLater(String queryLike, long delayMs) {
+        return CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                long n = count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                        + " AND state = 'active' AND query LIKE '" + queryLike.replace("'", "''") + "'");
+                if (n > 0) {
+                    return n;
+                }
+                sleep(20);
+            }
+            return 0L;
+        }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+    }
+
+    private static long count(String sql) {
+        try (Connection c = pg.superuserDataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
