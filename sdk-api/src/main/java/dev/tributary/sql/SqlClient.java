@@ -64,6 +64,20 @@ public interface SqlClient extends SqlOperations {
     <T> Mono<T> inTransaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Mono<T>> work);
 
     /**
+     * {@link #inTransaction(Function)} that is run again, whole, when the connection is lost before
+     * {@code COMMIT} was sent (the server restarted, terminated the backend, or closed the session):
+     * the lost transaction was rolled back by the server, so a fresh transaction on a fresh
+     * connection calls the function again (at most 2 more times). The function must therefore have
+     * no effects outside the transaction. A connection lost during {@code COMMIT} signals
+     * {@link OutcomeUnknownException}, not a re-run.
+     *
+     * @param work builds the transaction's work from the session; may be called more than once
+     * @param <T>  the result type
+     * @return the function's result, emitted after the commit succeeded
+     */
+    <T> Mono<T> inRetryableTransaction(Function<? super SqlSession, ? extends Mono<T>> work);
+
+    /**
      * Runs a function on one connection in auto-commit mode, for work that needs session state
      * ({@code SET search_path}, temporary tables, advisory locks). The connection is released once
      * when the function's publisher completes, errors or is cancelled; session state set by the

@@ -1,5 +1,6 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.sql.DatabaseUnavailableException;
 import dev.tributary.sql.OutcomeUnknownException;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +65,17 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(work, "work");
         return transaction(definition, work).singleOrEmpty();
+    }
+
+    @Override
+    public <T> Mono<T> inRetryableTransaction(Function<? super SqlSession, ? extends Mono<T>> work) {
+        Objects.requireNonNull(work, "work");
+        return transaction(null, work).singleOrEmpty()
+                .retryWhen(Retry.max(DefaultSqlStatement.MAX_RERUNS)
+                        .filter(e -> !(e instanceof OutcomeUnknownException) && !(e instanceof DatabaseUnavailableException)
+                                && ConnectionFailures.isConnectionLost(e))
+                        .doBeforeRetry(signal -> LOG.debug("Connection lost before COMMIT ({}); running the transaction again",
+                                signal.failure().toString())));
     }
 
     @Override

@@ -79,6 +79,34 @@ class ConnectionLossIT {
     }
 
     @Test
+    void aRetryableTransactionIsRunAgainWholeWhenItsConnectionIsLostBeforeCommit() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(1.2)%", 400);
+        db.inRetryableTransaction(tx -> {
+                    calls.incrementAndGet();
+                    return tx.sql("INSERT INTO written VALUES (7)").rowsUpdated()
+                            .then(tx.sql("SELECT pg_sleep(1.2)").rowsUpdated())
+                            .then(tx.sql("SELECT count(*) FROM written").mapTo(Long.class).one());
+                })
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(calls.get()).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM written WHERE id = 7")).isEqualTo(1);
+    }
+
+    @Test
+    void aPlainTransactionWhoseConnectionIsLostFailsAndLeavesNothing() throws Exception {
+        CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(1.2)%", 400);
+        db.inTransaction(tx -> tx.sql("INSERT INTO written VALUES (8)").rowsUpdated()
+                        .then(tx.sql("SELECT pg_sleep(1.2)").rowsUpdated()))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(e -> assertThat(((io.r2dbc.spi.R2dbcException) e).getSqlState()).isEqualTo("57P01"))
+                .verify(Duration.ofSeconds(10));
+        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM written")).isZero();
+    }
+
+    @Test
     void everyReadSucceedsWhenAllBackendsAreTerminatedWhile16Read() throws Exception {
         CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(0.8)%", 300);
         List<Integer> answers = Flux.range(1, 16)
