@@ -99,6 +99,12 @@ public interface SqlClient extends SqlOperations {
     <T> Flux<T> inConnectionMany(Function<? super SqlSession, ? extends Publisher<T>> work);
 
     /**
+     * @return the pool's gauges now and the client's resilience counters (retries, re-runs,
+     *         replaced connections, unknown outcomes); cheap, never blocks
+     */
+    PoolMetrics metrics();
+
+    /**
      * Closes the pool: idle connections are closed at once, connections in use when they are
      * released. Statements started afterwards signal {@link IllegalStateException}.
      *

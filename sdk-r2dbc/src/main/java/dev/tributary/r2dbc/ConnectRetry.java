@@ -41,11 +41,14 @@ final class ConnectRetry {
     private final Scheduler timer;
     private final int staleRetries;
 
-    ConnectRetry(PoolSettings settings) {
-        this(settings, Schedulers.parallel());
+    private final ResilienceCounters counters;
+
+    ConnectRetry(PoolSettings settings, ResilienceCounters counters) {
+        this(settings, counters, Schedulers.parallel());
     }
 
-    ConnectRetry(PoolSettings settings, Scheduler timer) {
+    ConnectRetry(PoolSettings settings, ResilienceCounters counters, Scheduler timer) {
+        this.counters = counters;
         this.deadline = settings.getWakeDeadline();
         this.timer = timer;
         this.staleRetries = settings.getMaxSize() + 1;
@@ -69,10 +72,11 @@ final class ConnectRetry {
             Mono<Connection> attempt = Mono.defer(() -> {
                 attempts.incrementAndGet();
                 return Mono.<Connection>from(connect.get());
-            }).retryWhen(Retry.max(this.staleRetries).filter(ConnectionFailures::isStaleConnectionRejected))
+            }).retryWhen(Retry.max(this.staleRetries).filter(ConnectionFailures::isStaleConnectionRejected)
+                            .doBeforeRetry(signal -> this.counters.staleConnectionsReplaced.increment()))
                     .doOnError(last::set);
             return attempt
-                    .retryWhen(this.backoff.doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
+                    .retryWhen(this.backoff.doBeforeRetry(signal -> this.counters.connectRetries.increment()).doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
                             signal.totalRetries() + 1, sqlState(signal.failure()), signal.failure().toString())))
                     .timeout(this.deadline, Mono.defer(() -> Mono.error(new DatabaseUnavailableException(
                             Duration.ofMillis(this.timer.now(TimeUnit.MILLISECONDS) - started), attempts.get(), last.get()))), this.timer);

@@ -23,9 +23,16 @@ import java.util.function.Function;
 abstract class ConnectionScope implements SqlOperations {
 
     private final int fetchSize;
+    private final ResilienceCounters counters;
 
-    ConnectionScope(int fetchSize) {
+    ConnectionScope(int fetchSize, ResilienceCounters counters) {
         this.fetchSize = fetchSize;
+        this.counters = counters;
+    }
+
+    /** @return the client's resilience counters */
+    final ResilienceCounters counters() {
+        return this.counters;
     }
 
     /**

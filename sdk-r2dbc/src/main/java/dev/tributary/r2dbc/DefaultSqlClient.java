@@ -2,6 +2,7 @@ package dev.tributary.r2dbc;
 
 import dev.tributary.sql.DatabaseUnavailableException;
 import dev.tributary.sql.OutcomeUnknownException;
+import dev.tributary.sql.PoolMetrics;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlSession;
 import io.r2dbc.pool.ConnectionPool;
@@ -41,8 +42,9 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      * @param fetchSize rows per round trip for queries
      * @param connectRetry how failed connects are retried
      */
-    DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry) {
-        super(fetchSize);
+    DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry,
+                     ResilienceCounters counters) {
+        super(fetchSize, counters);
         this.connectRetry = connectRetry;
         this.pooled = pooled;
         this.unpooled = unpooled;
@@ -74,8 +76,10 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 .retryWhen(Retry.max(DefaultSqlStatement.MAX_RERUNS)
                         .filter(e -> !(e instanceof OutcomeUnknownException) && !(e instanceof DatabaseUnavailableException)
                                 && ConnectionFailures.isConnectionLost(e))
-                        .doBeforeRetry(signal -> LOG.debug("Connection lost before COMMIT ({}); running the transaction again",
-                                signal.failure().toString())));
+                        .doBeforeRetry(signal -> {
+                            counters().statementReruns.increment();
+                            LOG.debug("Connection lost before COMMIT ({}); running the transaction again", signal.failure().toString());
+                        }));
     }
 
     @Override
@@ -94,6 +98,16 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     public <T> Flux<T> inConnectionMany(Function<? super SqlSession, ? extends Publisher<T>> work) {
         Objects.requireNonNull(work, "work");
         return session(work);
+    }
+
+    @Override
+    public PoolMetrics metrics() {
+        ResilienceCounters c = counters();
+        io.r2dbc.pool.PoolMetrics gauges = this.pool != null ? this.pool.getMetrics().orElse(null) : null;
+        return new PoolMetrics(gauges == null ? 0 : gauges.acquiredSize(), gauges == null ? 0 : gauges.idleSize(),
+                gauges == null ? 0 : gauges.pendingAcquireSize(), gauges == null ? 0 : gauges.allocatedSize(),
+                gauges == null ? 0 : gauges.getMaxAllocatedSize(), c.connectionsOpened.sum(), c.connectRetries.sum(),
+                c.staleConnectionsReplaced.sum(), c.statementReruns.sum(), c.outcomeUnknown.sum());
     }
 
     @Override
@@ -125,7 +139,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true);
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters());
                     Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
                     return Mono.from(begin)
                             .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
@@ -133,7 +147,10 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                             .doFinally(signal -> session.end());
                 },
                 connection -> afterwards(Mono.from(connection.commitTransaction())
-                        .onErrorMap(ConnectionFailures::isConnectionLost, lost -> new OutcomeUnknownException("COMMIT", lost)), connection),
+                        .onErrorMap(ConnectionFailures::isConnectionLost, lost -> {
+                            counters().outcomeUnknown.increment();
+                            return new OutcomeUnknownException("COMMIT", lost);
+                        }), connection),
                 (connection, error) -> afterwards(rollback(connection, "error"), connection),
                 connection -> afterwards(rollback(connection, "cancel"), connection));
     }
@@ -141,7 +158,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.unpooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false);
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false, counters());
                     return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
                             .doFinally(signal -> session.end());
                 },

@@ -18,8 +18,8 @@ final class DefaultSqlSession extends ConnectionScope implements SqlSession {
     private final boolean transactional;
     private final AtomicBoolean active = new AtomicBoolean(true);
 
-    DefaultSqlSession(Connection connection, int fetchSize, boolean transactional) {
-        super(fetchSize);
+    DefaultSqlSession(Connection connection, int fetchSize, boolean transactional, ResilienceCounters counters) {
+        super(fetchSize, counters);
         this.connection = connection;
         this.transactional = transactional;
     }

@@ -33,19 +33,21 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
 
     @Override
     public SqlClient create(SqlClientSpec spec) {
-        ConnectionFactory factory = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
+        ConnectionFactory given = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
                 : ConnectionFactories.get(spec.getOptions());
         PoolSettings settings = spec.getPool();
-        ConnectRetry retry = new ConnectRetry(settings);
-        if (factory instanceof ConnectionPool) {
-            ConnectionPool userPool = (ConnectionPool) factory;
-            return new DefaultSqlClient(userPool, userPool.unwrap(), null, spec.getFetchSize(), retry);
+        ResilienceCounters counters = new ResilienceCounters();
+        ConnectRetry retry = new ConnectRetry(settings, counters);
+        if (given instanceof ConnectionPool) {
+            ConnectionPool userPool = (ConnectionPool) given;
+            return new DefaultSqlClient(userPool, new OpenedConnections(userPool.unwrap(), counters), null, spec.getFetchSize(), retry, counters);
         }
+        ConnectionFactory factory = new OpenedConnections(given, counters);
         if (!settings.isEnabled()) {
-            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry);
+            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters);
         }
         ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings));
-        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry);
+        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters);
     }
 
     static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings) {

@@ -37,7 +37,7 @@ class ConnectRetryTest {
     void retriesRefusedConnectsWithBackoffUntilTheDatabaseAnswers() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         ConnectRetry retry = new ConnectRetry(PoolSettings.builder().wakeDeadline(Duration.ofSeconds(10))
-                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build(), time);
+                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build(), new ResilienceCounters(), time);
 
         StepVerifier.withVirtualTime(() -> retry.acquire(failing(4, ConnectRetryTest::refused)), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
@@ -52,7 +52,7 @@ class ConnectRetryTest {
     void givesUpAtTheWakeDeadlineWithATypedErrorSayingHowLongAndWhy() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         ConnectRetry retry = new ConnectRetry(PoolSettings.builder().wakeDeadline(Duration.ofSeconds(1))
-                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build(), time);
+                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build(), new ResilienceCounters(), time);
 
         StepVerifier.withVirtualTime(() -> retry.acquire(failing(Integer.MAX_VALUE, ConnectRetryTest::refused)), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
@@ -71,7 +71,7 @@ class ConnectRetryTest {
     @Test
     void retriesADatabaseThatIsStartingUp() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
-        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), time);
+        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), new ResilienceCounters(), time);
         StepVerifier.withVirtualTime(() -> retry.acquire(failing(2, () -> new R2dbcNonTransientResourceException(
                         "the database system is starting up", "57P03"))), () -> time, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(2))
@@ -82,7 +82,7 @@ class ConnectRetryTest {
     @Test
     void replacesDeadPooledConnectionsAtOnceWithoutBackoff() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
-        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), time);   // maxSize 10
+        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), new ResilienceCounters(), time);   // maxSize 10
         StepVerifier.withVirtualTime(() -> retry.acquire(failing(10, () -> new R2dbcNonTransientResourceException(
                         "Connection validation failed"))), () -> time, Long.MAX_VALUE)
                 .expectNext(CONNECTION)       // no virtual time passes: no backoff
@@ -92,7 +92,7 @@ class ConnectRetryTest {
 
     @Test
     void doesNotRetryAWrongPassword() {
-        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless());
+        ConnectRetry retry = new ConnectRetry(PoolSettings.serverless(), new ResilienceCounters());
         retry.acquire(failing(Integer.MAX_VALUE, () -> new R2dbcPermissionDeniedException("password authentication failed", "28P01")))
                 .as(StepVerifier::create)
                 .expectError(R2dbcPermissionDeniedException.class)

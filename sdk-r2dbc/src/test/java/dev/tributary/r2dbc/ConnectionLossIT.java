@@ -50,14 +50,17 @@ class ConnectionLossIT {
 
     @Test
     void aReadWhoseConnectionIsLostBeforeAnyRowIsRunAgain() throws Exception {
+        long reruns = db.metrics().statementReruns();
         CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(1.5), 42%", 500);
         db.sql("SELECT pg_sleep(1.5), 42 AS answer").map(row -> row.get("answer", Integer.class)).one()
                 .as(StepVerifier::create).expectNext(42).verifyComplete();
         assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(db.metrics().statementReruns() - reruns).isEqualTo(1);
     }
 
     @Test
     void aWriteWhoseConnectionIsLostIsNotRunAgainAndItsOutcomeIsUnknown() throws Exception {
+        long unknown = db.metrics().outcomeUnknown();
         CompletableFuture<Long> terminated = terminateLater("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)%", 500);
         db.sql("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)").rowsUpdated()
                 .as(StepVerifier::create)
@@ -67,6 +70,7 @@ class ConnectionLossIT {
         assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
         // The server rolled the statement back, and the SDK did not run it again.
         assertThat(count("SELECT count(*) FROM written")).isZero();
+        assertThat(db.metrics().outcomeUnknown() - unknown).isEqualTo(1);
     }
 
     @Test
@@ -122,8 +126,12 @@ class ConnectionLossIT {
         // Fill the pool with 12 connections, then let idle_session_timeout=1s close them all (57P05).
         Flux.range(1, 12).flatMap(n -> db.sql("SELECT pg_sleep(0.2)").rowsUpdated(), 12).blockLast(Duration.ofSeconds(10));
         Thread.sleep(2000);
+        long replaced = db.metrics().staleConnectionsReplaced();
+        assertThat(db.metrics().idle()).isGreaterThanOrEqualTo(12);
         long started = System.nanoTime();
         db.sql("SELECT 2").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(2).verifyComplete();
+        // The closures are counted: the acquire met dead connections and replaced them.
+        assertThat(db.metrics().staleConnectionsReplaced() - replaced).isGreaterThanOrEqualTo(1);
         // Dead pooled connections are replaced without backoff: well under the sum of backoffs (seconds).
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1500);
     }

@@ -48,6 +48,8 @@ class DatabaseWakeIT {
                     .as(StepVerifier::create).expectNext(42).verifyComplete();
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(tookMs).isGreaterThanOrEqualTo(1500);
+            assertThat(db.metrics().connectRetries()).isGreaterThan(0);
+            assertThat(db.metrics().connectionsOpened()).isEqualTo(1);
             wake.get(30, TimeUnit.SECONDS);
         } finally {
             wake.get(30, TimeUnit.SECONDS);
