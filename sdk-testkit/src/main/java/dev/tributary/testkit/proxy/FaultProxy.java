@@ -61,8 +61,11 @@ import java.util.concurrent.atomic.LongAdder;
  * effect when the switching method returns:
  * <ul>
  *   <li>{@link #passThrough()} (the default): connect upstream at once and forward both ways;</li>
- *   <li>{@link #refuseNew()}: reset each new connection at once (SO_LINGER 0, then close), as a
- *       server that is not listening; open connections keep working;</li>
+ *   <li>{@link #refuseNew()}: reset each new connection as soon as it is accepted (SO_LINGER 0,
+ *       then close); the client sees {@code Connection reset} on its connect, first read or first
+ *       write (a server that is down would fail the connect itself with "connection refused": the
+ *       proxy keeps listening so that its port cannot be taken meanwhile). Open connections keep
+ *       working;</li>
  *   <li>{@link #holdNew(Duration)}: accept, wait, then connect upstream and forward; what the
  *       client sends meanwhile waits in its socket (the proxy does not read it);</li>
  *   <li>{@link #blackHole()}: accept, read and discard everything, never answer, never close;
@@ -71,9 +74,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       network partition that heals. Connections accepted during the black hole stay swallowed.</li>
  * </ul>
  * {@link #dropAll()} is an action, not a mode: it resets every open connection (client and
- * upstream side, RST) and new connections go on according to the mode. No byte is forwarded on a
- * dropped connection once {@code dropAll()} has returned. {@link #throttle(long)} limits every
- * connection, open and new, in each direction separately, until {@link #unthrottled()}.
+ * upstream side, RST), and new connections go on according to the mode; a client that writes to a
+ * dropped connection right after {@code dropAll()} returned sees the reset, not an answer.
+ * {@link #throttle(long)} limits every connection, open and new, in each direction separately,
+ * until {@link #unthrottled()}.
  * <p>
  * When the upstream server refuses or resets, the client side is reset too; when one side closes
  * (FIN), what it sent is forwarded and the other side is closed. Half-closed connections are not
@@ -81,18 +85,21 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Design</h2>
  * Plain Netty (NIO transport) on a dedicated event loop of one daemon thread, not the shared
- * reactor-netty loops: the proxy does not compete with the client under test for its threads, a
- * client loop that stalls does not stall the proxy, and {@link #close()} can shut the loop down
- * and join its thread. Each connection is a pair of channels on that loop with auto-read off:
- * a side is read only when the previous chunk has been handed on and the other side is writable
- * (backpressure, as in Netty's proxy example), which is also how a black hole pauses a connection
- * without closing it and how throttling slices and schedules writes. Netty gives RST by SO_LINGER
- * 0, timers on the loop for holds and throttling, and pooled buffers that are released on every
- * path (tests run with paranoid leak detection). reactor-netty's {@code TcpServer}/{@code TcpClient}
- * were the alternative: their Flux pipeline fits plain forwarding, but every fault here needs the
- * channel underneath (auto-read, linger, pausing without closing), so they would add a layer to
- * reach around. A thread per connection with blocking sockets would be simpler still but cannot
- * pause or reset deterministically.
+ * reactor-netty loops: the proxy does not compete with the client under test for threads, a client
+ * loop that stalls cannot stall the proxy, and {@link #close()} can shut the loop down and join its
+ * thread. Each connection is a pair of channels on that loop with auto-read off: a side is read
+ * only when its previous chunk has been handed on and the other side is writable (backpressure, as
+ * in Netty's proxy example), which is also how a black hole pauses a connection without closing it
+ * and how a throttle slices and schedules writes. Netty supplies the rest: RST through SO_LINGER 0,
+ * timers on the loop for holds and throttling, and reference-counted buffers, released on every
+ * path (the tests run with paranoid leak detection; BlockHound watches the loop thread).
+ * The alternatives: reactor-netty's {@code TcpServer}/{@code TcpClient} fit plain forwarding, but
+ * every fault here needs the channel underneath (auto-read, linger, pausing without closing), so
+ * they would only add a layer to reach around; a hand-written {@code java.nio} selector loop would
+ * do the same work with more code to get right (partial writes, interest sets, timers, shutdown);
+ * blocking sockets need two threads per connection, and a blocked read cannot be paused or
+ * interrupted without closing its socket. One thread carries hundreds of connections of test
+ * traffic; the proxy is not meant for benchmarks.
  * <p>
  * Thread safety: every method may be called from any thread. The mode methods and counters never
  * block (they may be called on an event loop); {@link Builder#start()} and {@link #close()}
@@ -102,9 +109,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
 
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-
-    /** Thread names start with this. */
+    /** Thread names start with this (then Netty's pool and thread numbers). */
     static final String THREAD_NAME_PREFIX = "tributary-fault-proxy";
 
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -134,7 +139,7 @@ public final class FaultProxy implements AutoCloseable {
         this.upstream = upstream;
         this.upstreamConnectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.upstreamConnectTimeout.toMillis());
         this.threads = new CopyOnWriteArrayList<>();
-        ThreadFactory named = new DefaultThreadFactory(THREAD_NAME_PREFIX + "-" + INSTANCES.incrementAndGet(), true);
+        ThreadFactory named = new DefaultThreadFactory(THREAD_NAME_PREFIX, true);
         ThreadFactory recorded = task -> {
             Thread t = named.newThread(task);
             this.threads.add(t);
@@ -266,7 +271,8 @@ public final class FaultProxy implements AutoCloseable {
     /**
      * Resets every open connection now (RST on the client and the upstream side), including held
      * and black-holed ones; new connections are admitted as the mode says. Once this method has
-     * returned no byte is forwarded on a connection it dropped.
+     * returned, the proxy starts no further write on a connection it dropped (a write already under
+     * way on the proxy's thread may complete); the resets themselves follow on that thread at once.
      *
      * @return this proxy
      */

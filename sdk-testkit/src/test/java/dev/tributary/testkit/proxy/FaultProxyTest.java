@@ -15,13 +15,16 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +95,7 @@ class FaultProxyTest {
                 }
                 try (Socket fresh = connect(proxy)) {
                     assertThat(exchange(fresh, text("after"))).isEqualTo(text("after"));
-                    assertThat(proxy.droppedConnections()).isEqualTo(3);
+                    eventually(() -> assertThat(proxy.droppedConnections()).isEqualTo(3));
                     eventually(() -> assertThat(proxy.openConnections()).isEqualTo(1));
                 }
                 assertThat(proxy.acceptedConnections()).isEqualTo(4);
@@ -192,8 +195,42 @@ class FaultProxyTest {
             socket.setSoTimeout(5000);
             byte[] rest = socket.getInputStream().readNBytes(large.length - 1);
             writing.get(5, TimeUnit.SECONDS);
-            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(large, 1, large.length));
+            assertThat(rest).isEqualTo(Arrays.copyOfRange(large, 1, large.length));
         }
+    }
+
+    @Test
+    void bytesWaitingInTheProxyAreReleasedWhenConnectionsAreDroppedOrClosed() throws Exception {
+        byte[] data = randomBytes(64 * 1024, 4);
+        FaultProxy proxy = FaultProxy.to("127.0.0.1", echo.port()).start().throttle(1_000);
+        try {
+            try (Socket dropped = connect(proxy); Socket other = connect(proxy)) {
+                writers.submit(() -> write(dropped, data));
+                writers.submit(() -> write(other, data));
+                // the first slice of each goes through; the rest waits in the proxy
+                assertThat(dropped.getInputStream().read()).isEqualTo(data[0] & 0xff);
+                assertThat(other.getInputStream().read()).isEqualTo(data[0] & 0xff);
+                proxy.blackHole();
+
+                proxy.dropAll();
+
+                assertThatThrownBy(() -> dropped.getInputStream().readNBytes(data.length)).isInstanceOf(SocketException.class);
+                eventually(() -> assertThat(proxy.droppedConnections()).isEqualTo(2));
+                assertThatThrownBy(() -> other.getInputStream().readNBytes(data.length)).isInstanceOf(SocketException.class);
+            }
+            try (Socket waiting = connect(proxy.passThrough().throttle(1_000))) {
+                writers.submit(() -> write(waiting, data));
+                assertThat(waiting.getInputStream().read()).isEqualTo(data[0] & 0xff);
+                proxy.blackHole();
+
+                proxy.close();
+
+                assertThat(waiting.getInputStream().readNBytes(data.length)).hasSizeLessThan(data.length);
+            }
+        } finally {
+            proxy.close();
+        }
+        // NettyLeakCheck fails this class if a waiting buffer was not released
     }
 
     @Test
@@ -316,6 +353,54 @@ class FaultProxyTest {
                 }
             }
             eventually(() -> assertThat(proxy.openConnections()).isZero());
+        }
+    }
+
+    @Test
+    void repeatedDropsUnderChurnNeverCorruptALiveConnectionAndLeaveNothingOpen() throws Exception {
+        int clients = 8;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+        AtomicLong attempts = new AtomicLong();
+        AtomicLong completed = new AtomicLong();
+        AtomicLong reset = new AtomicLong();
+        try (FaultProxy proxy = FaultProxy.to("127.0.0.1", echo.port()).start()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                byte[] data = randomBytes(32 * 1024, 200 + i);
+                running.add(writers.submit(() -> {
+                    while (System.nanoTime() < until) {
+                        attempts.incrementAndGet();
+                        try (Socket socket = connect(proxy)) {
+                            byte[] back = exchange(socket, data);
+                            // a reset may cut an exchange short; what arrives is never wrong
+                            assertThat(back).isEqualTo(Arrays.copyOf(data, back.length));
+                            if (back.length == data.length) {
+                                completed.incrementAndGet();
+                            }
+                        } catch (IOException | ExecutionException e) {
+                            reset.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            while (System.nanoTime() < until) {
+                Thread.sleep(100);
+                proxy.dropAll();
+                proxy.throttle(2_000_000);
+                Thread.sleep(20);
+                proxy.unthrottled();
+            }
+            for (Future<?> client : running) {
+                client.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(completed.get()).isPositive();
+            assertThat(reset.get()).isPositive();
+            assertThat(proxy.droppedConnections()).isPositive();
+            eventually(() -> {
+                assertThat(proxy.acceptedConnections()).isEqualTo(attempts.get());
+                assertThat(proxy.openConnections()).isZero();
+            });
         }
     }
 
