@@ -192,8 +192,17 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 .then(release(connection));
     }
 
+    /**
+     * Gives the connection back. A connection that broke under the work can fail to close (r2dbc-pool
+     * cleans it up on release and meets the closed socket); that must not fail work that already
+     * succeeded: the pool discards the connection when it next validates it.
+     */
     private static Mono<Void> release(Connection connection) {
-        return Mono.defer(() -> Mono.from(connection.close()));
+        return Mono.defer(() -> Mono.from(connection.close()))
+                .onErrorResume(e -> {
+                    LOG.debug("Releasing a connection failed (it is discarded when next validated): {}", e.toString());
+                    return Mono.empty();
+                });
     }
 
     @Override

@@ -119,10 +119,12 @@ final class DefaultSqlStatement implements SqlStatement {
 
     @Override
     public Mono<Long> rowsUpdated() {
-        return this.<Long>resilient(connection -> Flux.from(createStatement(connection, false).execute())
+        // The sum is emitted once the statement completed: a lost connection before that can be re-run.
+        return resilient(this.scope.<Long>use(connection -> Flux.from(createStatement(connection, false).execute())
                         .concatMap(Result::getRowsUpdated)
                         .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
-                .reduce(0L, Long::sum);
+                .reduce(0L, Long::sum).flux())
+                .single();
     }
 
     @Override
@@ -130,8 +132,9 @@ final class DefaultSqlStatement implements SqlStatement {
         return "SqlStatement{" + this.text.redacted() + ", parameters=" + this.bindings.size() + '}';
     }
 
+    /** One run of the query on a connection of the scope, rows as they come; no re-run, errors as the driver's. */
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.<T>resilient(connection -> Flux.from(createStatement(connection, true).execute())
+        return this.scope.<T>use(connection -> Flux.from(createStatement(connection, true).execute())
                 .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
                 // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
                 // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
@@ -139,19 +142,21 @@ final class DefaultSqlStatement implements SqlStatement {
     }
 
     /**
-     * Runs the work on a connection of the scope. When the connection is lost under it: an
-     * idempotent statement that has emitted nothing yet is run again on a fresh connection (where
-     * the scope allows it, at most {@value #MAX_RERUNS} times); a statement that is not idempotent
-     * signals {@link OutcomeUnknownException} (where the scope reports it). Other errors are typed
-     * with the SQL.
+     * Gives one run of the statement (a cold publisher: each subscription runs it on a connection of
+     * its own) its behaviour when the connection is lost under it: an idempotent statement that has
+     * emitted nothing to the subscriber yet is run again on a fresh connection (where the scope
+     * allows it, at most {@value #MAX_RERUNS} times); a statement that is not idempotent signals
+     * {@link OutcomeUnknownException} (where the scope reports it). Other errors are typed with the
+     * SQL. Callers shape the run first ({@code one()} collects, {@code rowsUpdated()} sums), so
+     * "emitted" means emitted to the user.
      */
-    private <T> Flux<T> resilient(Function<io.r2dbc.spi.Connection, Flux<T>> work) {
+    private <T> Flux<T> resilient(Flux<T> run) {
         boolean idempotentStatement = this.idempotent != null ? this.idempotent : this.text.isRead();
         boolean rerun = idempotentStatement && this.scope.rerunsAllowed();
         boolean reportUnknown = !idempotentStatement && this.scope.reportsOutcomeUnknown();
         return Flux.defer(() -> {
             AtomicBoolean emitted = new AtomicBoolean();
-            Flux<T> attempt = this.scope.use(work).doOnNext(value -> emitted.set(true));
+            Flux<T> attempt = run.doOnNext(value -> emitted.set(true));
             if (rerun) {
                 attempt = attempt.retryWhen(Retry.max(MAX_RERUNS)
                         .filter(e -> !emitted.get() && lostConnection(e))
@@ -261,12 +266,13 @@ final class DefaultSqlStatement implements SqlStatement {
 
         @Override
         public Flux<T> all() {
-            return DefaultSqlStatement.this.<T>rows(this.mapper);
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper));
         }
 
         @Override
         public Mono<T> one() {
-            return DefaultSqlStatement.this.<T>rows(this.mapper).take(2).collectList().flatMap(list -> {
+            // The rows are collected before anything is emitted: a lost connection before the end can be re-run.
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper).take(2).collectList().flux()).single().flatMap(list -> {
                 if (list.isEmpty()) {
                     return Mono.empty();
                 }
@@ -279,7 +285,7 @@ final class DefaultSqlStatement implements SqlStatement {
 
         @Override
         public Mono<T> first() {
-            return DefaultSqlStatement.this.<T>rows(this.mapper).next();
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper).take(1)).next();
         }
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = TributaryCommand.VersionProvider.class,
         usageHelpAutoWidth = true,
-        subcommands = {DemoCommand.class, QueryCommand.class, LoadCommand.class, ExportCommand.class,
+        subcommands = {DemoCommand.class, QueryCommand.class, LoadCommand.class, ExportCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Streams SQL with Tributary, a reactive client SDK over R2DBC: a demo on real data sets, "
                 + "queries, bulk loads and exports.",
