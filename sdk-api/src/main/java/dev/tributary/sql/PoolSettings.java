@@ -19,6 +19,7 @@ import java.util.Objects;
  *   <tr><td>maxCreateConnectionTime</td><td>10 s</td><td>30 s</td></tr>
  *   <tr><td>validateAfterIdle</td><td>none</td><td>30 s (validated with a round trip)</td></tr>
  *   <tr><td>backgroundEvictionInterval</td><td>none</td><td>30 s</td></tr>
+ *   <tr><td>validationTimeout</td><td>5 s</td><td>5 s (a connection that does not answer is discarded)</td></tr>
  *   <tr><td>wakeDeadline</td><td>10 s</td><td>30 s (a cold start takes seconds)</td></tr>
  *   <tr><td>retryBackoff (first, most)</td><td>50 ms, 2 s</td><td>100 ms, 2 s</td></tr>
  * </table>
@@ -54,6 +55,7 @@ public final class PoolSettings {
     private final Duration validateAfterIdle;
     private final Duration backgroundEvictionInterval;
     private final Duration wakeDeadline;
+    private final Duration validationTimeout;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
 
@@ -68,6 +70,7 @@ public final class PoolSettings {
         this.validateAfterIdle = b.validateAfterIdle;
         this.backgroundEvictionInterval = b.backgroundEvictionInterval;
         this.wakeDeadline = b.wakeDeadline;
+        this.validationTimeout = b.validationTimeout;
         this.firstBackoff = b.firstBackoff;
         this.maxBackoff = b.maxBackoff;
     }
@@ -164,6 +167,11 @@ public final class PoolSettings {
         return this.wakeDeadline;
     }
 
+    /** @return the longest wait for a validation round trip before the connection is discarded; never {@code null} */
+    public Duration getValidationTimeout() {
+        return this.validationTimeout;
+    }
+
     /** @return the backoff before the first retry of a failed connect; never {@code null} */
     public Duration getFirstBackoff() {
         return this.firstBackoff;
@@ -189,7 +197,8 @@ public final class PoolSettings {
                 && Objects.equals(this.maxCreateConnectionTime, that.maxCreateConnectionTime)
                 && Objects.equals(this.validateAfterIdle, that.validateAfterIdle)
                 && Objects.equals(this.backgroundEvictionInterval, that.backgroundEvictionInterval)
-                && this.wakeDeadline.equals(that.wakeDeadline) && this.firstBackoff.equals(that.firstBackoff)
+                && this.wakeDeadline.equals(that.wakeDeadline) && this.validationTimeout.equals(that.validationTimeout)
+                && this.firstBackoff.equals(that.firstBackoff)
                 && this.maxBackoff.equals(that.maxBackoff);
     }
 
@@ -197,7 +206,7 @@ public final class PoolSettings {
     public int hashCode() {
         return Objects.hash(this.enabled, this.maxSize, this.minIdle, this.maxIdleTime, this.maxLifeTime,
                 this.maxAcquireTime, this.maxCreateConnectionTime, this.validateAfterIdle, this.backgroundEvictionInterval,
-                this.wakeDeadline, this.firstBackoff, this.maxBackoff);
+                this.wakeDeadline, this.validationTimeout, this.firstBackoff, this.maxBackoff);
     }
 
     @Override
@@ -206,7 +215,7 @@ public final class PoolSettings {
                 + ", maxIdleTime=" + this.maxIdleTime + ", maxLifeTime=" + this.maxLifeTime
                 + ", maxAcquireTime=" + this.maxAcquireTime + ", maxCreateConnectionTime=" + this.maxCreateConnectionTime
                 + ", validateAfterIdle=" + this.validateAfterIdle
-                + ", backgroundEvictionInterval=" + this.backgroundEvictionInterval + ", wakeDeadline=" + this.wakeDeadline
+                + ", backgroundEvictionInterval=" + this.backgroundEvictionInterval + ", wakeDeadline=" + this.wakeDeadline + ", validationTimeout=" + this.validationTimeout
                 + ", retryBackoff=" + this.firstBackoff + ".." + this.maxBackoff + '}';
     }
 
@@ -226,6 +235,7 @@ public final class PoolSettings {
         private Duration validateAfterIdle;
         private Duration backgroundEvictionInterval;
         private Duration wakeDeadline = Duration.ofSeconds(10);
+        private Duration validationTimeout = Duration.ofSeconds(5);
         private Duration firstBackoff = Duration.ofMillis(50);
         private Duration maxBackoff = Duration.ofSeconds(2);
 
@@ -243,6 +253,7 @@ public final class PoolSettings {
             this.validateAfterIdle = s.validateAfterIdle;
             this.backgroundEvictionInterval = s.backgroundEvictionInterval;
             this.wakeDeadline = s.wakeDeadline;
+            this.validationTimeout = s.validationTimeout;
             this.firstBackoff = s.firstBackoff;
             this.maxBackoff = s.maxBackoff;
         }
@@ -317,6 +328,20 @@ public final class PoolSettings {
                 throw new IllegalArgumentException("wakeDeadline must be positive, was " + wakeDeadline);
             }
             this.wakeDeadline = wakeDeadline;
+            return this;
+        }
+
+        /**
+         * @param validationTimeout the longest wait for a validation round trip (a connection that
+         *                          does not answer, for example behind a network partition, is
+         *                          discarded and another acquired); positive, not {@code null}
+         * @return this builder
+         */
+        public Builder validationTimeout(Duration validationTimeout) {
+            if (validationTimeout == null || validationTimeout.isNegative() || validationTimeout.isZero()) {
+                throw new IllegalArgumentException("validationTimeout must be positive, was " + validationTimeout);
+            }
+            this.validationTimeout = validationTimeout;
             return this;
         }
 

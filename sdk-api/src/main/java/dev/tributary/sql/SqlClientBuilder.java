@@ -4,6 +4,7 @@ import dev.tributary.spi.SqlClientProvider;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,7 @@ public final class SqlClientBuilder {
     private final ConnectionFactory connectionFactory;
     private PoolSettings pool;
     private int fetchSize = DEFAULT_FETCH_SIZE;
+    private Duration responseTimeout;
 
     private SqlClientBuilder(ConnectionFactoryOptions options, ConnectionFactory connectionFactory) {
         this.options = options;
@@ -77,6 +79,27 @@ public final class SqlClientBuilder {
     }
 
     /**
+     * Bounds how long a statement waits for the database's first answer (its first row, or its
+     * outcome when it returns none). Past it the statement signals
+     * {@link io.r2dbc.spi.R2dbcTimeoutException} (a write: {@link OutcomeUnknownException}, as it
+     * was sent) and its connection is closed, never reused: a connection that stopped answering
+     * without being closed (a network partition, a "black hole") does not hang the caller. Rows
+     * after the first are not timed, since a slow consumer holds them back on purpose. Default: no
+     * limit.
+     *
+     * @param timeout positive, or {@code null} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public SqlClientBuilder responseTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("responseTimeout must be positive or null, was " + timeout);
+        }
+        this.responseTimeout = timeout;
+        return this;
+    }
+
+    /**
      * Builds the client with the first {@link SqlClientProvider} (found with
      * {@link ServiceLoader}) that supports the configuration. Opens no connection.
      *
@@ -86,7 +109,7 @@ public final class SqlClientBuilder {
      */
     public SqlClient build() {
         SqlClientSpec spec = new SqlClientSpec(this.options, this.connectionFactory,
-                this.pool != null ? this.pool : defaultPool(), this.fetchSize);
+                this.pool != null ? this.pool : defaultPool(), this.fetchSize, this.responseTimeout);
         List<String> seen = new ArrayList<>();
         for (SqlClientProvider provider : ServiceLoader.load(SqlClientProvider.class, SqlClientBuilder.class.getClassLoader())) {
             seen.add(provider.getClass().getName());

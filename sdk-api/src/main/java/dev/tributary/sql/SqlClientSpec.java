@@ -17,8 +17,11 @@ public final class SqlClientSpec {
     private final ConnectionFactory connectionFactory;
     private final PoolSettings pool;
     private final int fetchSize;
+    private final java.time.Duration responseTimeout;
 
-    SqlClientSpec(ConnectionFactoryOptions options, ConnectionFactory connectionFactory, PoolSettings pool, int fetchSize) {
+    SqlClientSpec(ConnectionFactoryOptions options, ConnectionFactory connectionFactory, PoolSettings pool, int fetchSize,
+                  java.time.Duration responseTimeout) {
+        this.responseTimeout = responseTimeout;
         this.options = options;
         this.connectionFactory = connectionFactory;
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -51,10 +54,18 @@ public final class SqlClientSpec {
         return this.fetchSize;
     }
 
+    /**
+     * @return the longest wait for a statement's first answer (its first row or its outcome), or
+     *         {@code null} for no limit
+     */
+    public java.time.Duration getResponseTimeout() {
+        return this.responseTimeout;
+    }
+
     @Override
     public String toString() {
         // ConnectionFactoryOptions.toString() prints sensitive options (password) as REDACTED.
         return "SqlClientSpec{options=" + this.options + ", connectionFactory=" + this.connectionFactory
-                + ", pool=" + this.pool + ", fetchSize=" + this.fetchSize + '}';
+                + ", pool=" + this.pool + ", fetchSize=" + this.fetchSize + ", responseTimeout=" + this.responseTimeout + '}';
     }
 }

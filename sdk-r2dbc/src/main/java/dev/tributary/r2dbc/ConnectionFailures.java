@@ -17,8 +17,9 @@ import java.util.Set;
  *       now (starting up), {@code 53300} too many connections. Authentication failures
  *       ({@code 28xxx}), unknown databases ({@code 3D000}) and TLS set-up errors are not.</li>
  *   <li>{@link #isStaleConnectionRejected}: r2dbc-pool found a pooled connection dead when it
- *       validated it (after a restart or an idle close) and failed the acquire instead of opening
- *       another (r2dbc-pool#209). Nothing was sent on it: acquiring again is safe.</li>
+ *       validated it (after a restart or an idle close), or the validation got no answer in time
+ *       (a network partition), and failed the acquire instead of opening another (r2dbc-pool#209).
+ *       Nothing was sent on it: acquiring again is safe.</li>
  * </ul>
  * SQLSTATEs as PostgreSQL documents them: <a href="https://www.postgresql.org/docs/current/errcodes-appendix.html">Appendix A</a>.
  */
@@ -62,9 +63,15 @@ final class ConnectionFailures {
     /** r2dbc-pool's message when validation of a pooled connection fails ({@code io.r2dbc.pool.Validation}). */
     private static final String POOL_VALIDATION_FAILED = "Connection validation failed";
 
+    /** r2dbc-pool's message when a validation round trip outlasts {@code maxValidationTime}. */
+    private static final String POOL_VALIDATION_TIMED_OUT = "Validation timed out";
+
     static boolean isStaleConnectionRejected(Throwable error) {
-        return error instanceof R2dbcException && ((R2dbcException) error).getSqlState() == null
-                && POOL_VALIDATION_FAILED.equals(error.getMessage());
+        if (!(error instanceof R2dbcException) || ((R2dbcException) error).getSqlState() != null || error.getMessage() == null) {
+            return false;
+        }
+        return POOL_VALIDATION_FAILED.equals(error.getMessage())
+                || error instanceof io.r2dbc.spi.R2dbcTimeoutException && error.getMessage().startsWith(POOL_VALIDATION_TIMED_OUT);
     }
 
     static boolean isTransientConnectFailure(Throwable error) {

@@ -12,6 +12,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -24,10 +25,17 @@ abstract class ConnectionScope implements SqlOperations {
 
     private final int fetchSize;
     private final ResilienceCounters counters;
+    private final Duration responseTimeout;
 
-    ConnectionScope(int fetchSize, ResilienceCounters counters) {
+    ConnectionScope(int fetchSize, ResilienceCounters counters, Duration responseTimeout) {
         this.fetchSize = fetchSize;
         this.counters = counters;
+        this.responseTimeout = responseTimeout;
+    }
+
+    /** @return the longest wait for a statement's first answer; {@code null}: no limit */
+    final Duration responseTimeout() {
+        return this.responseTimeout;
     }
 
     /** @return the client's resilience counters */

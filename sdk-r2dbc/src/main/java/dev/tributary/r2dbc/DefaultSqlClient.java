@@ -43,8 +43,8 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      * @param connectRetry how failed connects are retried
      */
     DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry,
-                     ResilienceCounters counters) {
-        super(fetchSize, counters);
+                     ResilienceCounters counters, java.time.Duration responseTimeout) {
+        super(fetchSize, counters, responseTimeout);
         this.connectRetry = connectRetry;
         this.pooled = pooled;
         this.unpooled = unpooled;
@@ -139,7 +139,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.pooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters());
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout());
                     Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
                     return Mono.from(begin)
                             .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
@@ -158,7 +158,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.unpooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false, counters());
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false, counters(), responseTimeout());
                     return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
                             .doFinally(signal -> session.end());
                 },

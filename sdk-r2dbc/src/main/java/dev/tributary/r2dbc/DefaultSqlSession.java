@@ -18,8 +18,9 @@ final class DefaultSqlSession extends ConnectionScope implements SqlSession {
     private final boolean transactional;
     private final AtomicBoolean active = new AtomicBoolean(true);
 
-    DefaultSqlSession(Connection connection, int fetchSize, boolean transactional, ResilienceCounters counters) {
-        super(fetchSize, counters);
+    DefaultSqlSession(Connection connection, int fetchSize, boolean transactional, ResilienceCounters counters,
+                      java.time.Duration responseTimeout) {
+        super(fetchSize, counters, responseTimeout);
         this.connection = connection;
         this.transactional = transactional;
     }

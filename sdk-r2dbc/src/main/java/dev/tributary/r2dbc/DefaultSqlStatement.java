@@ -7,7 +7,9 @@ import dev.tributary.sql.OutcomeUnknownException;
 import dev.tributary.sql.SqlStatement;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Wrapped;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
@@ -18,7 +20,9 @@ import reactor.util.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Collections;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -120,9 +124,9 @@ final class DefaultSqlStatement implements SqlStatement {
     @Override
     public Mono<Long> rowsUpdated() {
         // The sum is emitted once the statement completed: a lost connection before that can be re-run.
-        return resilient(this.scope.<Long>use(connection -> Flux.from(createStatement(connection, false).execute())
+        return resilient(this.scope.<Long>use(connection -> answeredWithin(Flux.from(createStatement(connection, false).execute())
                         .concatMap(Result::getRowsUpdated)
-                        .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release))
+                        .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection))
                 .reduce(0L, Long::sum).flux())
                 .single();
     }
@@ -134,11 +138,50 @@ final class DefaultSqlStatement implements SqlStatement {
 
     /** One run of the query on a connection of the scope, rows as they come; no re-run, errors as the driver's. */
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.scope.<T>use(connection -> Flux.from(createStatement(connection, true).execute())
+        return this.scope.<T>use(connection -> answeredWithin(Flux.from(createStatement(connection, true).execute())
                 .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
                 // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
                 // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
-                .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release));
+                .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection));
+    }
+
+    /**
+     * Bounds the wait for the statement's first answer by the scope's response timeout. A connection
+     * that did not answer in time is closed, so that the pool never lends it again.
+     */
+    private <T> Flux<T> answeredWithin(Flux<T> answers, io.r2dbc.spi.Connection connection) {
+        Duration timeout = this.scope.responseTimeout();
+        if (timeout == null) {
+            return answers;
+        }
+        return answers.timeout(Mono.delay(timeout), first -> Mono.never())
+                .onErrorResume(TimeoutException.class, e -> closeDriverConnection(connection)
+                        .then(Mono.error(new NoAnswerException(timeout, this.text.redacted(), e))));
+    }
+
+    private static Mono<Void> closeDriverConnection(io.r2dbc.spi.Connection connection) {
+        Object target = connection;
+        while (target instanceof Wrapped) {
+            Object inner = ((Wrapped<?>) target).unwrap();
+            if (!(inner instanceof io.r2dbc.spi.Connection)) {
+                break;
+            }
+            target = inner;
+        }
+        return Mono.from(((io.r2dbc.spi.Connection) target).close())
+                .timeout(Duration.ofSeconds(1))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** No answer from the database within the response timeout; the connection was closed. */
+    static final class NoAnswerException extends R2dbcTimeoutException {
+
+        private static final long serialVersionUID = 1L;
+
+        NoAnswerException(Duration timeout, String sql, Throwable cause) {
+            super("No answer from the database within " + timeout.toMillis() + " ms; the connection was closed [SQL: " + sql + "]",
+                    null, 0, sql, cause);
+        }
     }
 
     /**
@@ -165,7 +208,7 @@ final class DefaultSqlStatement implements SqlStatement {
                                 + "({}); running it again on a fresh connection [SQL: {}]", signal.failure().toString(), this.text.redacted())));
             }
             return attempt.onErrorMap(e -> {
-                if (reportUnknown && lostConnection(e)) {
+                if (reportUnknown && (lostConnection(e) || e instanceof NoAnswerException)) {
                     this.scope.counters().outcomeUnknown.increment();
                     return new OutcomeUnknownException(this.text.redacted(), e);
                 }

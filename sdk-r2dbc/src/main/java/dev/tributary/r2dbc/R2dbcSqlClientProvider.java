@@ -6,7 +6,9 @@ import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.SqlClientSpec;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 
@@ -22,6 +24,8 @@ import java.time.Duration;
  */
 public final class R2dbcSqlClientProvider implements SqlClientProvider {
 
+    private static final java.util.Set<String> POSTGRES_FAMILY = java.util.Set.of("postgresql", "alloydb", "bitio");
+
     /** Needed by {@link java.util.ServiceLoader}. */
     public R2dbcSqlClientProvider() {
     }
@@ -34,20 +38,33 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
     @Override
     public SqlClient create(SqlClientSpec spec) {
         ConnectionFactory given = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
-                : ConnectionFactories.get(spec.getOptions());
+                : ConnectionFactories.get(withTcpKeepAlive(spec.getOptions()));
         PoolSettings settings = spec.getPool();
         ResilienceCounters counters = new ResilienceCounters();
         ConnectRetry retry = new ConnectRetry(settings, counters);
         if (given instanceof ConnectionPool) {
             ConnectionPool userPool = (ConnectionPool) given;
-            return new DefaultSqlClient(userPool, new OpenedConnections(userPool.unwrap(), counters), null, spec.getFetchSize(), retry, counters);
+            return new DefaultSqlClient(userPool, new OpenedConnections(userPool.unwrap(), counters), null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
         }
         ConnectionFactory factory = new OpenedConnections(given, counters);
         if (!settings.isEnabled()) {
-            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters);
+            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
         }
         ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings));
-        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters);
+        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
+    }
+
+    /**
+     * Turns TCP keep-alive on for the PostgreSQL family unless the options say otherwise: a peer
+     * that vanished without closing the connection is then detected by the operating system even
+     * on an idle connection.
+     */
+    static ConnectionFactoryOptions withTcpKeepAlive(ConnectionFactoryOptions options) {
+        Object driver = options.getValue(ConnectionFactoryOptions.DRIVER);
+        if (POSTGRES_FAMILY.contains(String.valueOf(driver)) && !options.hasOption(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE)) {
+            return options.mutate().option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true).build();
+        }
+        return options;
     }
 
     static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings) {
@@ -61,7 +78,8 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
                 .maxAcquireTime(orInfinite(settings.getMaxAcquireTime()))
                 .maxCreateConnectionTime(orInfinite(settings.getMaxCreateConnectionTime()))
                 // failed connects are retried by ConnectRetry, with backoff, up to the wake deadline
-                .acquireRetry(0);
+                .acquireRetry(0)
+                .maxValidationTime(settings.getValidationTimeout());
         if (settings.getBackgroundEvictionInterval() != null) {
             builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
         }
