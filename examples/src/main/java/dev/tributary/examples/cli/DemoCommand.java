@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
             if (db.isEmbedded()) {
                 out.printf(Locale.ROOT, "Embedded PostgreSQL started in %,d ms%n", db.startup().toMillis());
             }
-            new DemoJob(db.client(), out).run();
+            new DemoJob(db.client(), out, db.isEmbedded() ? db::restartEmbedded : null).run();
         }
         return 0;
     }

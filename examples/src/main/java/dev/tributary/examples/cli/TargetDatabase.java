@@ -113,6 +113,14 @@ final class TargetDatabase implements AutoCloseable {
         return this.client;
     }
 
+    /** Stops and starts the embedded server (same port, same data). */
+    void restartEmbedded() {
+        if (this.server == null) {
+            throw new IllegalStateException("only the embedded database can be restarted");
+        }
+        this.server.restart();
+    }
+
     boolean isEmbedded() {
         return this.server != null;
     }

@@ -1,8 +1,11 @@
 package dev.tributary.examples.demo;
 
 import dev.tributary.examples.output.TextTable;
+import dev.tributary.sql.PoolMetrics;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.sql.load.LoadResult;
+
+import reactor.core.publisher.Flux;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -12,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -77,6 +82,7 @@ public final class DemoJob {
 
     private final SqlClient db;
     private final PrintWriter out;
+    private final Runnable restartDatabase;
 
     /**
      * @param db  the database to load the data sets into (its tables {@code airports},
@@ -85,8 +91,20 @@ public final class DemoJob {
      * @param out where the job prints its report; not {@code null}
      */
     public DemoJob(SqlClient db, PrintWriter out) {
+        this(db, out, null);
+    }
+
+    /**
+     * @param db              the database, as above
+     * @param out             where the job prints its report
+     * @param restartDatabase restarts the database (blocking); when given, a last step restarts it
+     *                        while a stream is being read and shows the stream complete; may be
+     *                        {@code null}
+     */
+    public DemoJob(SqlClient db, PrintWriter out, Runnable restartDatabase) {
         this.db = Objects.requireNonNull(db, "db");
         this.out = Objects.requireNonNull(out, "out");
+        this.restartDatabase = restartDatabase;
     }
 
     /**
@@ -103,6 +121,9 @@ public final class DemoJob {
         Duration asking = checkRowCounts();
         for (DemoQuestion question : QUESTIONS) {
             asking = asking.plus(ask(question).elapsed);
+        }
+        if (this.restartDatabase != null) {
+            surviveARestart();
         }
         this.out.println();
         this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s).%n",
@@ -171,6 +192,46 @@ public final class DemoJob {
         }
         this.out.println(millis(elapsed));
         return new Answer(kept, elapsed);
+    }
+
+    /**
+     * Streams one small query per country (248 reads) while another thread restarts the database,
+     * then shows that the stream completed with every country counted and what the pool did.
+     */
+    private void surviveARestart() {
+        heading("6. The database restarts while a stream of 248 queries is read");
+        long start = System.nanoTime();
+        PoolMetrics before = this.db.metrics();
+        CompletableFuture<Duration> restart = CompletableFuture.supplyAsync(() -> {
+            long t = System.nanoTime();
+            this.restartDatabase.run();
+            return since(t);
+        }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        long countries = 0;
+        long airports = 0;
+        try (Stream<Long> counts = this.db.sql("SELECT code FROM countries ORDER BY code").mapTo(String.class).all()
+                .collectList()
+                .flatMapMany(codes -> Flux.fromIterable(codes).concatMap(code -> this.db
+                        .sql("SELECT count(*) FROM airports WHERE iso_country = $1").bind(0, code).mapTo(Long.class).one()
+                        .delayElement(Duration.ofMillis(4))))
+                .toStream(1)) {
+            for (Iterator<Long> it = counts.iterator(); it.hasNext(); ) {
+                airports += it.next();
+                countries++;
+            }
+        }
+        Duration restarted = restart.join();
+        PoolMetrics after = this.db.metrics();
+        TextTable table = TextTable.withColumns(List.of("figure", "value"));
+        table.addRow(List.of("countries streamed", countries));
+        table.addRow(List.of("airports counted", airports));
+        table.addRow(List.of("restart took (ms)", restarted.toMillis()));
+        table.addRow(List.of("connections opened", after.connectionsOpened() - before.connectionsOpened()));
+        table.addRow(List.of("connect retries", after.connectRetries() - before.connectRetries()));
+        table.addRow(List.of("dead pooled connections replaced", after.staleConnectionsReplaced() - before.staleConnectionsReplaced()));
+        table.addRow(List.of("queries run again", after.statementReruns() - before.statementReruns()));
+        table.render(this.out);
+        this.out.println(millis(since(start)));
     }
 
     private void heading(String title) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Without TRIBUTARY_URL, {@code query} starts an embedded PostgreSQL with the demo data of its own. */
+/** Without TRIBUTARY_URL, commands start an embedded PostgreSQL of their own. */
 class OneOffEmbeddedDatabaseIT {
 
     @Test
@@ -17,5 +17,15 @@ class OneOffEmbeddedDatabaseIT {
         assertThat(run.out()).isEqualTo("airports,world_countries\n5210,250\n");
         assertThat(run.err()).startsWith("tributary: no TRIBUTARY_URL set: querying an embedded PostgreSQL on 127.0.0.1:")
                 .contains("loaded with the demo data sets");
+    }
+
+    @Test
+    void theEmbeddedDemoRestartsTheDatabaseUnderAStreamThatStillCompletes() {
+        CommandRun run = CommandRun.of(Map.of(), "demo");
+        assertThat(run.exitCode()).as(run::toString).isZero();
+        assertThat(run.out()).contains("== 6. The database restarts while a stream of 248 queries is read ==");
+        assertThat(run.outLines()).anySatisfy(line -> assertThat(line).matches("countries streamed\\s+248"))
+                .anySatisfy(line -> assertThat(line).matches("airports counted\\s+5210"))
+                .anySatisfy(line -> assertThat(line).matches("restart took \\(ms\\)\\s+\\d+"));
     }
 }
