@@ -27,6 +27,10 @@ import java.util.Objects;
  * SQLSTATE class 08, 57P01, 57P02, 57P03, 53300), with exponential backoff from the first to the
  * most backoff and 50 % jitter, until {@code wakeDeadline} has passed since the first attempt;
  * then the acquire signals {@link DatabaseUnavailableException}.
+ * <p>
+ * {@code maxIdleTime} and {@code maxLifeTime} are upper bounds: each connection expires up to
+ * 20 % earlier, by a jitter of its own, so that connections opened together do not all expire (and
+ * reconnect) at the same moment.
  * A duration of {@code null} means "no limit" (or, for {@code validateAfterIdle} and
  * {@code backgroundEvictionInterval}, "off").
  */

@@ -79,7 +79,9 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
                 .maxCreateConnectionTime(orInfinite(settings.getMaxCreateConnectionTime()))
                 // failed connects are retried by ConnectRetry, with backoff, up to the wake deadline
                 .acquireRetry(0)
-                .maxValidationTime(settings.getValidationTimeout());
+                .maxValidationTime(settings.getValidationTimeout())
+                // expiry with a per-connection jitter instead of r2dbc-pool's exact limits
+                .customizer(pool -> pool.evictionPredicate(new PoolLifetimes(settings)));
         if (settings.getBackgroundEvictionInterval() != null) {
             builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
         }
