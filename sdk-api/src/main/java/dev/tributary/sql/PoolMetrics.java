@@ -16,8 +16,11 @@ package dev.tributary.sql;
  *                               connection was lost
  * @param outcomeUnknown         writes and commits whose connection was lost after they were sent
  *                               ({@link OutcomeUnknownException})
+ * @param connectionsDestroyedBroken pooled connections destroyed because they lost their server under a
+ *                               statement (never lent again)
+ * @param connectionsExpired     pooled connections destroyed because they were idle or alive too long
  */
 public record PoolMetrics(int acquired, int idle, int pendingAcquires, int allocated, int maxSize,
                           long connectionsOpened, long connectRetries, long staleConnectionsReplaced,
-                          long statementReruns, long outcomeUnknown) {
+                          long statementReruns, long outcomeUnknown, long connectionsDestroyedBroken, long connectionsExpired) {
 }

@@ -107,7 +107,8 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
         return new PoolMetrics(gauges == null ? 0 : gauges.acquiredSize(), gauges == null ? 0 : gauges.idleSize(),
                 gauges == null ? 0 : gauges.pendingAcquireSize(), gauges == null ? 0 : gauges.allocatedSize(),
                 gauges == null ? 0 : gauges.getMaxAllocatedSize(), c.connectionsOpened.sum(), c.connectRetries.sum(),
-                c.staleConnectionsReplaced.sum(), c.statementReruns.sum(), c.outcomeUnknown.sum());
+                c.staleConnectionsReplaced.sum(), c.statementReruns.sum(), c.outcomeUnknown.sum(),
+                c.connectionsDestroyedBroken.sum(), c.connectionsExpired.sum());
     }
 
     @Override

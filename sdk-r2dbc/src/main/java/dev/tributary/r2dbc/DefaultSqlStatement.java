@@ -151,10 +151,17 @@ final class DefaultSqlStatement implements SqlStatement {
      */
     private <T> Flux<T> answeredWithin(Flux<T> answers, io.r2dbc.spi.Connection connection) {
         Duration timeout = this.scope.responseTimeout();
+        // A connection that lost its server is destroyed when released, never lent again.
+        Flux<T> marked = answers.doOnError(e -> {
+            if (ConnectionFailures.isConnectionLost(e)) {
+                this.scope.counters().markBroken(connection);
+            }
+        });
         if (timeout == null) {
-            return answers;
+            return marked;
         }
-        return answers.timeout(Mono.delay(timeout), first -> Mono.never())
+        return marked.timeout(Mono.delay(timeout), first -> Mono.never())
+                .doOnError(TimeoutException.class, e -> this.scope.counters().markBroken(connection))
                 .onErrorResume(TimeoutException.class, e -> closeDriverConnection(connection)
                         .then(Mono.error(new NoAnswerException(timeout, this.text.redacted(), e))));
     }

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.function.BiPredicate;
 
 /**
- * When a pooled connection expires: idle longer than {@code maxIdleTime}, or older than
+ * When the pool destroys a connection: it lost its server under a statement (marked in
+ * {@link ResilienceCounters#broken}: destroyed when released, not lent again), or it expired: idle longer than {@code maxIdleTime}, or older than
  * {@code maxLifeTime}, each shortened by a jitter of up to {@value #MAX_JITTER_PERCENT} % that is
  * fixed per connection. Connections opened together (after a cold start, say) then expire spread
  * over a window instead of all at once, so the pool never reconnects everything at the same
@@ -23,17 +24,31 @@ final class PoolLifetimes implements BiPredicate<Connection, PooledRefMetadata> 
 
     private final long maxIdleMillis;
     private final long maxLifeMillis;
+    private final ResilienceCounters counters;
 
-    PoolLifetimes(PoolSettings settings) {
+    PoolLifetimes(PoolSettings settings, ResilienceCounters counters) {
         this.maxIdleMillis = millisOrNoLimit(settings.getMaxIdleTime());
         this.maxLifeMillis = millisOrNoLimit(settings.getMaxLifeTime());
+        this.counters = counters;
     }
 
+    /**
+     * @return whether the pool destroys the connection (checked on release, on acquire and in the
+     *         background): it lost its server under a statement, or it expired
+     */
     @Override
     public boolean test(Connection connection, PooledRefMetadata metadata) {
+        if (this.counters.broken.remove(connection)) {
+            this.counters.connectionsDestroyedBroken.increment();
+            return true;
+        }
         double keep = 1.0 - jitter(connection);
-        return this.maxIdleMillis > 0 && metadata.idleTime() >= (long) (this.maxIdleMillis * keep)
+        boolean expired = this.maxIdleMillis > 0 && metadata.idleTime() >= (long) (this.maxIdleMillis * keep)
                 || this.maxLifeMillis > 0 && metadata.lifeTime() >= (long) (this.maxLifeMillis * keep);
+        if (expired) {
+            this.counters.connectionsExpired.increment();
+        }
+        return expired;
     }
 
     /** @return the connection's own jitter, in [0, MAX_JITTER_PERCENT / 100), the same at every check */

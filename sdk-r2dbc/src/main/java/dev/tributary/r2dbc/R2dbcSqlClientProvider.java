@@ -50,7 +50,7 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
         if (!settings.isEnabled()) {
             return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
         }
-        ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings));
+        ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings, counters));
         return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
     }
 
@@ -67,7 +67,7 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
         return options;
     }
 
-    static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings) {
+    static ConnectionPoolConfiguration poolConfiguration(ConnectionFactory factory, PoolSettings settings, ResilienceCounters counters) {
         ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(factory)
                 .name("tributary")
                 .initialSize(settings.getMinIdle())
@@ -81,7 +81,7 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
                 .acquireRetry(0)
                 .maxValidationTime(settings.getValidationTimeout())
                 // expiry with a per-connection jitter instead of r2dbc-pool's exact limits
-                .customizer(pool -> pool.evictionPredicate(new PoolLifetimes(settings)));
+                .customizer(pool -> pool.evictionPredicate(new PoolLifetimes(settings, counters)));
         if (settings.getBackgroundEvictionInterval() != null) {
             builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
         }

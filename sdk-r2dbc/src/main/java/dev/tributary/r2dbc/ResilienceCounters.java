@@ -1,5 +1,10 @@
 package dev.tributary.r2dbc;
 
+import io.r2dbc.spi.Wrapped;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link dev.tributary.sql.PoolMetrics}: what the client did to survive lost connections. */
@@ -10,4 +15,26 @@ final class ResilienceCounters {
     final LongAdder staleConnectionsReplaced = new LongAdder();
     final LongAdder statementReruns = new LongAdder();
     final LongAdder outcomeUnknown = new LongAdder();
+    final LongAdder connectionsDestroyedBroken = new LongAdder();
+    final LongAdder connectionsExpired = new LongAdder();
+
+    /** Driver connections that lost their server under a statement: destroyed when released, never lent again. */
+    final Set<Object> broken = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    /**
+     * Marks a connection broken by its innermost (driver) connection, the object the pool holds.
+     *
+     * @param connection the connection as the statement saw it (perhaps a pool's wrapper)
+     */
+    void markBroken(Object connection) {
+        Object target = connection;
+        while (target instanceof Wrapped) {
+            Object inner = ((Wrapped<?>) target).unwrap();
+            if (!(inner instanceof io.r2dbc.spi.Connection)) {
+                break;
+            }
+            target = inner;
+        }
+        this.broken.add(target);
+    }
 }

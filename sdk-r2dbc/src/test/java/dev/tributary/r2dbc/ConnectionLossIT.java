@@ -61,6 +61,7 @@ class ConnectionLossIT {
     @Test
     void aWriteWhoseConnectionIsLostIsNotRunAgainAndItsOutcomeIsUnknown() throws Exception {
         long unknown = db.metrics().outcomeUnknown();
+        long destroyed = db.metrics().connectionsDestroyedBroken();
         CompletableFuture<Long> terminated = terminateLater("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)%", 500);
         db.sql("INSERT INTO written SELECT 1 FROM pg_sleep(1.5)").rowsUpdated()
                 .as(StepVerifier::create)
@@ -71,6 +72,8 @@ class ConnectionLossIT {
         // The server rolled the statement back, and the SDK did not run it again.
         assertThat(count("SELECT count(*) FROM written")).isZero();
         assertThat(db.metrics().outcomeUnknown() - unknown).isEqualTo(1);
+        // The connection that lost its server was destroyed on release, not returned to the pool.
+        assertThat(db.metrics().connectionsDestroyedBroken() - destroyed).isEqualTo(1);
     }
 
     @Test

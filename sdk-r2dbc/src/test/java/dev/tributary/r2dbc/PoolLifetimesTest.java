@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoolLifetimesTest {
 
     private static final PoolLifetimes LIFETIMES = new PoolLifetimes(PoolSettings.builder()
-            .maxIdleTime(Duration.ofMinutes(4)).maxLifeTime(Duration.ofMinutes(25)).build());
+            .maxIdleTime(Duration.ofMinutes(4)).maxLifeTime(Duration.ofMinutes(25)).build(), new ResilienceCounters());
 
     @Test
     void connectionsExpireSpreadOverTheLastFifthOfTheirLifetime() {
@@ -42,8 +42,20 @@ class PoolLifetimesTest {
 
     @Test
     void noLimitsMeansNoExpiry() {
-        PoolLifetimes unlimited = new PoolLifetimes(PoolSettings.builder().maxIdleTime(null).maxLifeTime(null).build());
+        PoolLifetimes unlimited = new PoolLifetimes(PoolSettings.builder().maxIdleTime(null).maxLifeTime(null).build(),
+                new ResilienceCounters());
         assertThat(unlimited.test(connection(), metadata(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2))).isFalse();
+    }
+
+    @Test
+    void aConnectionMarkedBrokenIsDestroyedOnceAndCounted() {
+        ResilienceCounters counters = new ResilienceCounters();
+        PoolLifetimes lifetimes = new PoolLifetimes(PoolSettings.standard(), counters);
+        Connection c = connection();
+        counters.markBroken(c);
+        assertThat(lifetimes.test(c, metadata(0, 0))).isTrue();
+        assertThat(lifetimes.test(c, metadata(0, 0))).isFalse();
+        assertThat(counters.connectionsDestroyedBroken.sum()).isEqualTo(1);
     }
 
     private static Connection connection() {

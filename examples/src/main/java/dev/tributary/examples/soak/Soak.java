@@ -90,8 +90,8 @@ public final class Soak {
 
         /** @param out where to print the figures as a two-column table */
         public void print(PrintWriter out) {
-            out.printf("%-34s %12s%n", "figure", "value");
-            out.printf("%-34s %12s%n", "-".repeat(34), "-".repeat(12));
+            out.printf("%-36s %12s%n", "figure", "value");
+            out.printf("%-36s %12s%n", "-".repeat(36), "-".repeat(12));
             row(out, "reads done", this.readsDone);
             row(out, "reads failed", this.readsFailed);
             row(out, "writes acknowledged", this.writesAcknowledged);
@@ -110,13 +110,15 @@ public final class Soak {
             row(out, "connect retries", this.metrics.connectRetries());
             row(out, "dead pooled connections replaced", this.metrics.staleConnectionsReplaced());
             row(out, "statements re-run", this.metrics.statementReruns());
+            row(out, "connections destroyed (lost server)", this.metrics.connectionsDestroyedBroken());
+            row(out, "connections destroyed (expired)", this.metrics.connectionsExpired());
             for (String failure : this.failures) {
                 out.println("failure: " + failure);
             }
         }
 
         private static void row(PrintWriter out, String name, long value) {
-            out.printf("%-34s %,12d%n", name, value);
+            out.printf("%-36s %,12d%n", name, value);
         }
     }
 
