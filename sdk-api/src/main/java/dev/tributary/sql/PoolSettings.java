@@ -17,7 +17,7 @@ import java.util.Objects;
  *   <tr><td>maxLifeTime</td><td>none</td><td>25 min</td></tr>
  *   <tr><td>maxAcquireTime</td><td>30 s</td><td>60 s (a cold start takes seconds)</td></tr>
  *   <tr><td>maxCreateConnectionTime</td><td>10 s</td><td>30 s</td></tr>
- *   <tr><td>validateAfterIdle</td><td>none</td><td>30 s (validated with a round trip)</td></tr>
+ *   <tr><td>validateAfterIdle</td><td>none (a socket check)</td><td>30 s (a round trip)</td></tr>
  *   <tr><td>backgroundEvictionInterval</td><td>none</td><td>30 s</td></tr>
  *   <tr><td>validationTimeout</td><td>5 s</td><td>5 s (a connection that does not answer is discarded)</td></tr>
  *   <tr><td>wakeDeadline</td><td>10 s</td><td>30 s (a cold start takes seconds)</td></tr>
@@ -156,7 +156,14 @@ public final class PoolSettings {
         return this.maxCreateConnectionTime;
     }
 
-    /** @return idle time after which a connection is validated before it is handed out; {@code null}: off */
+    /**
+     * Whether a pooled connection is validated with a round trip before it is handed out.
+     * {@code null}: only its socket is checked. Non-null: today every hand-out is validated with a
+     * round trip (the pool underneath, r2dbc-pool, validates on each acquire); validating only
+     * connections idle longer than this is planned.
+     *
+     * @return the idle threshold, or {@code null} for a socket check only
+     */
     public Duration getValidateAfterIdle() {
         return this.validateAfterIdle;
     }
@@ -310,7 +317,11 @@ public final class PoolSettings {
             return this;
         }
 
-        /** @param validateAfterIdle positive, or {@code null} for off; @return this builder */
+        /**
+         * @param validateAfterIdle positive: validate with a round trip (see {@link PoolSettings#getValidateAfterIdle()});
+         *                          {@code null}: a socket check only
+         * @return this builder
+         */
         public Builder validateAfterIdle(Duration validateAfterIdle) {
             this.validateAfterIdle = positiveOrNull("validateAfterIdle", validateAfterIdle);
             return this;
