@@ -19,8 +19,10 @@ package dev.tributary.sql;
  * @param connectionsDestroyedBroken pooled connections destroyed because they lost their server under a
  *                               statement (never lent again)
  * @param connectionsExpired     pooled connections destroyed because they were idle or alive too long
+ * @param validations            validation round trips made before handing out a connection that sat idle
  */
 public record PoolMetrics(int acquired, int idle, int pendingAcquires, int allocated, int maxSize,
                           long connectionsOpened, long connectRetries, long staleConnectionsReplaced,
-                          long statementReruns, long outcomeUnknown, long connectionsDestroyedBroken, long connectionsExpired) {
+                          long statementReruns, long outcomeUnknown, long connectionsDestroyedBroken, long connectionsExpired,
+                          long validations) {
 }

@@ -157,10 +157,9 @@ public final class PoolSettings {
     }
 
     /**
-     * Whether a pooled connection is validated with a round trip before it is handed out.
-     * {@code null}: only its socket is checked. Non-null: today every hand-out is validated with a
-     * round trip (the pool underneath, r2dbc-pool, validates on each acquire); validating only
-     * connections idle longer than this is planned.
+     * How long a pooled connection may sit idle before it is validated with a round trip (within
+     * {@link #getValidationTimeout()}) as it is handed out; a connection that fails is destroyed and
+     * another acquired. Every hand-out checks the socket.
      *
      * @return the idle threshold, or {@code null} for a socket check only
      */

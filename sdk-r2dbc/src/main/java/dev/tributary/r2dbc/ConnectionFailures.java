@@ -67,6 +67,9 @@ final class ConnectionFailures {
     private static final String POOL_VALIDATION_TIMED_OUT = "Validation timed out";
 
     static boolean isStaleConnectionRejected(Throwable error) {
+        if (error instanceof IdleValidation.StaleConnectionException) {
+            return true;
+        }
         if (!(error instanceof R2dbcException) || ((R2dbcException) error).getSqlState() != null || error.getMessage() == null) {
             return false;
         }

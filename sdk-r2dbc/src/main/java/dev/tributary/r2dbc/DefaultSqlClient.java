@@ -32,6 +32,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private final ConnectionFactory unpooled;
     private final ConnectionPool pool;
     private final ConnectRetry connectRetry;
+    private final IdleValidation idleValidation;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -43,8 +44,9 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      * @param connectRetry how failed connects are retried
      */
     DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry,
-                     ResilienceCounters counters, java.time.Duration responseTimeout) {
+                     ResilienceCounters counters, java.time.Duration responseTimeout, IdleValidation idleValidation) {
         super(fetchSize, counters, responseTimeout);
+        this.idleValidation = idleValidation;
         this.connectRetry = connectRetry;
         this.pooled = pooled;
         this.unpooled = unpooled;
@@ -108,7 +110,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 gauges == null ? 0 : gauges.pendingAcquireSize(), gauges == null ? 0 : gauges.allocatedSize(),
                 gauges == null ? 0 : gauges.getMaxAllocatedSize(), c.connectionsOpened.sum(), c.connectRetries.sum(),
                 c.staleConnectionsReplaced.sum(), c.statementReruns.sum(), c.outcomeUnknown.sum(),
-                c.connectionsDestroyedBroken.sum(), c.connectionsExpired.sum());
+                c.connectionsDestroyedBroken.sum(), c.connectionsExpired.sum(), c.validations.sum());
     }
 
     @Override
@@ -133,12 +135,12 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
 
     @Override
     <T> Flux<T> use(Function<? super Connection, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(acquire(this.pooled), work, DefaultSqlClient::release,
-                (connection, error) -> release(connection), DefaultSqlClient::release);
+        return Flux.usingWhen(acquirePooled(), work, this::releasePooled,
+                (connection, error) -> releasePooled(connection), this::releasePooled);
     }
 
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(acquire(this.pooled),
+        return Flux.usingWhen(acquirePooled(),
                 connection -> {
                     DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout());
                     Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
@@ -177,6 +179,23 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
         });
     }
 
+    /** A connection from the pool, validated when it sat idle past the threshold. */
+    private Mono<Connection> acquirePooled() {
+        return Mono.defer(() -> {
+            if (this.closed.get()) {
+                return Mono.error(new IllegalStateException("This SqlClient is closed"));
+            }
+            return this.connectRetry.acquire(() -> Mono.from(this.pooled.create()).flatMap(this.idleValidation::check));
+        });
+    }
+
+    private Mono<Void> releasePooled(Connection connection) {
+        return Mono.defer(() -> {
+            this.idleValidation.released(connection);
+            return release(connection);
+        });
+    }
+
     private static Mono<Void> rollback(Connection connection, String why) {
         return Mono.from(connection.rollbackTransaction())
                 .onErrorResume(e -> {
@@ -186,11 +205,11 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 });
     }
 
-    /** Runs the end of a transaction, then releases the connection whatever the end's outcome. */
-    private static Mono<Void> afterwards(Publisher<Void> end, Connection connection) {
+    /** Runs the end of a transaction, then gives the connection back to the pool whatever the end's outcome. */
+    private Mono<Void> afterwards(Publisher<Void> end, Connection connection) {
         return Mono.from(end)
-                .onErrorResume(e -> release(connection).then(Mono.error(e)))
-                .then(release(connection));
+                .onErrorResume(e -> releasePooled(connection).then(Mono.error(e)))
+                .then(releasePooled(connection));
     }
 
     /**

@@ -9,7 +9,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Wrapped;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
@@ -167,15 +166,7 @@ final class DefaultSqlStatement implements SqlStatement {
     }
 
     private static Mono<Void> closeDriverConnection(io.r2dbc.spi.Connection connection) {
-        Object target = connection;
-        while (target instanceof Wrapped) {
-            Object inner = ((Wrapped<?>) target).unwrap();
-            if (!(inner instanceof io.r2dbc.spi.Connection)) {
-                break;
-            }
-            target = inner;
-        }
-        return Mono.from(((io.r2dbc.spi.Connection) target).close())
+        return Mono.from(DriverConnection.of(connection).close())
                 .timeout(Duration.ofSeconds(1))
                 .onErrorResume(e -> Mono.empty());
     }

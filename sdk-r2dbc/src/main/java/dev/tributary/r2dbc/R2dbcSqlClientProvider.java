@@ -44,14 +44,17 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
         ConnectRetry retry = new ConnectRetry(settings, counters);
         if (given instanceof ConnectionPool) {
             ConnectionPool userPool = (ConnectionPool) given;
-            return new DefaultSqlClient(userPool, new OpenedConnections(userPool.unwrap(), counters), null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
+            return new DefaultSqlClient(userPool, new OpenedConnections(userPool.unwrap(), counters), null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout(),
+                new IdleValidation(settings, counters));
         }
         ConnectionFactory factory = new OpenedConnections(given, counters);
         if (!settings.isEnabled()) {
-            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
+            return new DefaultSqlClient(factory, factory, null, spec.getFetchSize(), retry, counters, spec.getResponseTimeout(),
+                new IdleValidation(settings, counters));
         }
         ConnectionPool pool = new ConnectionPool(poolConfiguration(factory, settings, counters));
-        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters, spec.getResponseTimeout());
+        return new DefaultSqlClient(pool, factory, pool, spec.getFetchSize(), retry, counters, spec.getResponseTimeout(),
+                new IdleValidation(settings, counters));
     }
 
     /**
@@ -85,8 +88,8 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
         if (settings.getBackgroundEvictionInterval() != null) {
             builder.backgroundEvictionInterval(settings.getBackgroundEvictionInterval());
         }
-        // A connection that sat idle is checked with a round trip before it is handed out.
-        builder.validationDepth(settings.getValidateAfterIdle() != null ? ValidationDepth.REMOTE : ValidationDepth.LOCAL);
+        // r2dbc-pool checks the socket at every hand-out; a round trip is IdleValidation's, only after idling.
+        builder.validationDepth(ValidationDepth.LOCAL);
         return builder.build();
     }
 

@@ -1,7 +1,5 @@
 package dev.tributary.r2dbc;
 
-import io.r2dbc.spi.Wrapped;
-
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -17,6 +15,7 @@ final class ResilienceCounters {
     final LongAdder outcomeUnknown = new LongAdder();
     final LongAdder connectionsDestroyedBroken = new LongAdder();
     final LongAdder connectionsExpired = new LongAdder();
+    final LongAdder validations = new LongAdder();
 
     /** Driver connections that lost their server under a statement: destroyed when released, never lent again. */
     final Set<Object> broken = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -26,15 +25,7 @@ final class ResilienceCounters {
      *
      * @param connection the connection as the statement saw it (perhaps a pool's wrapper)
      */
-    void markBroken(Object connection) {
-        Object target = connection;
-        while (target instanceof Wrapped) {
-            Object inner = ((Wrapped<?>) target).unwrap();
-            if (!(inner instanceof io.r2dbc.spi.Connection)) {
-                break;
-            }
-            target = inner;
-        }
-        this.broken.add(target);
+    void markBroken(io.r2dbc.spi.Connection connection) {
+        this.broken.add(DriverConnection.of(connection));
     }
 }

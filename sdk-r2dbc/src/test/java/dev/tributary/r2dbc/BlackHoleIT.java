@@ -90,6 +90,7 @@ class BlackHoleIT {
     void anAcquireDuringAPartitionEndsTypedWithinTheWakeDeadlineAndRecovers() {
         SqlClient db = Tributary.sql("r2dbc:postgresql://" + EmbeddedPostgresServer.SUPERUSER + "@" + proxy.host() + ":" + proxy.port() + "/postgres")
                 .pool(PoolSettings.serverless().toBuilder().maxSize(2).validationTimeout(Duration.ofMillis(500))
+                        .validateAfterIdle(Duration.ofMillis(1))
                         .wakeDeadline(Duration.ofSeconds(2)).build())
                 .build();
         try {

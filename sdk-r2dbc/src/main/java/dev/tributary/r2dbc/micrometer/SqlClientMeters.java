@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  *       {@code tributary.connect.retries}, {@code tributary.connections.replaced} (dead pooled
  *       connections found by validation), {@code tributary.statements.reruns},
  *       {@code tributary.outcome.unknown}, and {@code tributary.connections.destroyed} with tag
- *       {@code reason}: {@code broken} or {@code expired}.</li>
+ *       {@code reason}: {@code broken} or {@code expired}, {@code tributary.connections.validations}.</li>
  * </ul>
  * Values are read from {@link SqlClient#metrics()} when the registry is scraped.
  *
@@ -63,6 +63,8 @@ public final class SqlClientMeters implements MeterBinder {
                 PoolMetrics::connectionsDestroyedBroken);
         counter(registry, "tributary.connections.destroyed", "connections destroyed", Tags.of("reason", "expired"),
                 PoolMetrics::connectionsExpired);
+        counter(registry, "tributary.connections.validations", "validation round trips before handing out an idle connection",
+                Tags.empty(), PoolMetrics::validations);
     }
 
     private void gauge(MeterRegistry registry, String state, ToDoubleFunction<PoolMetrics> value) {
