@@ -31,6 +31,7 @@ public final class SqlClientBuilder {
     private PoolSettings pool;
     private int fetchSize = DEFAULT_FETCH_SIZE;
     private Duration responseTimeout;
+    private final List<ConnectionEventListener> listeners = new ArrayList<>();
 
     private SqlClientBuilder(ConnectionFactoryOptions options, ConnectionFactory connectionFactory) {
         this.options = options;
@@ -100,6 +101,16 @@ public final class SqlClientBuilder {
     }
 
     /**
+     * @param listener hears connect retries, re-runs, unknown outcomes, destroyed connections and
+     *                 validations as they happen; not {@code null}; may be called several times
+     * @return this builder
+     */
+    public SqlClientBuilder listener(ConnectionEventListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
      * Builds the client with the first {@link SqlClientProvider} (found with
      * {@link ServiceLoader}) that supports the configuration. Opens no connection.
      *
@@ -109,7 +120,7 @@ public final class SqlClientBuilder {
      */
     public SqlClient build() {
         SqlClientSpec spec = new SqlClientSpec(this.options, this.connectionFactory,
-                this.pool != null ? this.pool : defaultPool(), this.fetchSize, this.responseTimeout);
+                this.pool != null ? this.pool : defaultPool(), this.fetchSize, this.responseTimeout, List.copyOf(this.listeners));
         List<String> seen = new ArrayList<>();
         for (SqlClientProvider provider : ServiceLoader.load(SqlClientProvider.class, SqlClientBuilder.class.getClassLoader())) {
             seen.add(provider.getClass().getName());

@@ -18,10 +18,12 @@ public final class SqlClientSpec {
     private final PoolSettings pool;
     private final int fetchSize;
     private final java.time.Duration responseTimeout;
+    private final java.util.List<ConnectionEventListener> listeners;
 
     SqlClientSpec(ConnectionFactoryOptions options, ConnectionFactory connectionFactory, PoolSettings pool, int fetchSize,
-                  java.time.Duration responseTimeout) {
+                  java.time.Duration responseTimeout, java.util.List<ConnectionEventListener> listeners) {
         this.responseTimeout = responseTimeout;
+        this.listeners = listeners;
         this.options = options;
         this.connectionFactory = connectionFactory;
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -60,6 +62,11 @@ public final class SqlClientSpec {
      */
     public java.time.Duration getResponseTimeout() {
         return this.responseTimeout;
+    }
+
+    /** @return the listeners to tell about connection events; never {@code null} */
+    public java.util.List<ConnectionEventListener> getListeners() {
+        return this.listeners;
     }
 
     @Override

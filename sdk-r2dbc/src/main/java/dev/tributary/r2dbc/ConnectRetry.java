@@ -73,10 +73,11 @@ final class ConnectRetry {
                 attempts.incrementAndGet();
                 return Mono.<Connection>from(connect.get());
             }).retryWhen(Retry.max(this.staleRetries).filter(ConnectionFailures::isStaleConnectionRejected)
-                            .doBeforeRetry(signal -> this.counters.staleConnectionsReplaced.increment()))
+                            .doBeforeRetry(signal -> this.counters.staleConnectionReplaced(signal.failure())))
                     .doOnError(last::set);
             return attempt
-                    .retryWhen(this.backoff.doBeforeRetry(signal -> this.counters.connectRetries.increment()).doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
+                    .retryWhen(this.backoff.doBeforeRetry(signal -> this.counters.connectRetried((int) signal.totalRetries() + 1,
+                                    signal.failure())).doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
                             signal.totalRetries() + 1, sqlState(signal.failure()), signal.failure().toString())))
                     .timeout(this.deadline, Mono.defer(() -> Mono.error(new DatabaseUnavailableException(
                             Duration.ofMillis(this.timer.now(TimeUnit.MILLISECONDS) - started), attempts.get(), last.get()))), this.timer);

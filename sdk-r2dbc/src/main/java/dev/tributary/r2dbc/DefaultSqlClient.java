@@ -79,7 +79,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                         .filter(e -> !(e instanceof OutcomeUnknownException) && !(e instanceof DatabaseUnavailableException)
                                 && ConnectionFailures.isConnectionLost(e))
                         .doBeforeRetry(signal -> {
-                            counters().statementReruns.increment();
+                            counters().statementRerun("transaction", signal.failure());
                             LOG.debug("Connection lost before COMMIT ({}); running the transaction again", signal.failure().toString());
                         }));
     }
@@ -151,7 +151,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 },
                 connection -> afterwards(Mono.from(connection.commitTransaction())
                         .onErrorMap(ConnectionFailures::isConnectionLost, lost -> {
-                            counters().outcomeUnknown.increment();
+                            counters().outcomeUnknown("COMMIT", lost);
                             return new OutcomeUnknownException("COMMIT", lost);
                         }), connection),
                 (connection, error) -> afterwards(rollback(connection, "error"), connection),

@@ -201,13 +201,13 @@ final class DefaultSqlStatement implements SqlStatement {
             if (rerun) {
                 attempt = attempt.retryWhen(Retry.max(MAX_RERUNS)
                         .filter(e -> !emitted.get() && lostConnection(e))
-                        .doBeforeRetry(signal -> this.scope.counters().statementReruns.increment())
+                        .doBeforeRetry(signal -> this.scope.counters().statementRerun(this.text.redacted(), signal.failure()))
                         .doBeforeRetry(signal -> LOG.debug("Connection lost under an idempotent statement before it emitted a row "
                                 + "({}); running it again on a fresh connection [SQL: {}]", signal.failure().toString(), this.text.redacted())));
             }
             return attempt.onErrorMap(e -> {
                 if (reportUnknown && (lostConnection(e) || e instanceof NoAnswerException)) {
-                    this.scope.counters().outcomeUnknown.increment();
+                    this.scope.counters().outcomeUnknown(this.text.redacted(), e);
                     return new OutcomeUnknownException(this.text.redacted(), e);
                 }
                 return R2dbcExceptions.withSql(e, this.text);

@@ -58,7 +58,7 @@ final class IdleValidation {
                 .onErrorReturn(false)
                 .defaultIfEmpty(false)
                 .flatMap(valid -> {
-                    this.counters.validations.increment();
+                    this.counters.validated(valid);
                     if (valid) {
                         return Mono.just(connection);
                     }

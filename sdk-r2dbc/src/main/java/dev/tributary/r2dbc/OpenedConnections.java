@@ -20,7 +20,7 @@ final class OpenedConnections implements ConnectionFactory, Wrapped<ConnectionFa
 
     @Override
     public Publisher<? extends Connection> create() {
-        return Mono.from(this.delegate.create()).doOnNext(connection -> this.counters.connectionsOpened.increment());
+        return Mono.from(this.delegate.create()).doOnNext(connection -> this.counters.connectionOpened());
     }
 
     @Override

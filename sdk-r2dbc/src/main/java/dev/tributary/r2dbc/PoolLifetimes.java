@@ -39,14 +39,14 @@ final class PoolLifetimes implements BiPredicate<Connection, PooledRefMetadata> 
     @Override
     public boolean test(Connection connection, PooledRefMetadata metadata) {
         if (this.counters.broken.remove(connection)) {
-            this.counters.connectionsDestroyedBroken.increment();
+            this.counters.connectionDestroyed(true);
             return true;
         }
         double keep = 1.0 - jitter(connection);
         boolean expired = this.maxIdleMillis > 0 && metadata.idleTime() >= (long) (this.maxIdleMillis * keep)
                 || this.maxLifeMillis > 0 && metadata.lifeTime() >= (long) (this.maxLifeMillis * keep);
         if (expired) {
-            this.counters.connectionsExpired.increment();
+            this.counters.connectionDestroyed(false);
         }
         return expired;
     }

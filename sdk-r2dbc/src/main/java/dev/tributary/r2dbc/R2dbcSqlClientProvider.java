@@ -40,7 +40,7 @@ public final class R2dbcSqlClientProvider implements SqlClientProvider {
         ConnectionFactory given = spec.getConnectionFactory() != null ? spec.getConnectionFactory()
                 : ConnectionFactories.get(withTcpKeepAlive(spec.getOptions()));
         PoolSettings settings = spec.getPool();
-        ResilienceCounters counters = new ResilienceCounters();
+        ResilienceCounters counters = new ResilienceCounters(spec.getListeners());
         ConnectRetry retry = new ConnectRetry(settings, counters);
         if (given instanceof ConnectionPool) {
             ConnectionPool userPool = (ConnectionPool) given;

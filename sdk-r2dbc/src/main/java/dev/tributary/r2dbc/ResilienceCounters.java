@@ -1,12 +1,33 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.sql.ConnectionEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The counters behind {@link dev.tributary.sql.PoolMetrics}: what the client did to survive lost connections. */
+/**
+ * What the client did to survive lost connections: the counters behind
+ * {@link dev.tributary.sql.PoolMetrics}, told to the {@link ConnectionEventListener}s as it happens.
+ */
 final class ResilienceCounters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResilienceCounters.class);
+
+    private final List<ConnectionEventListener> listeners;
+
+    ResilienceCounters() {
+        this(List.of());
+    }
+
+    ResilienceCounters(List<ConnectionEventListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
 
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectRetries = new LongAdder();
@@ -27,5 +48,49 @@ final class ResilienceCounters {
      */
     void markBroken(io.r2dbc.spi.Connection connection) {
         this.broken.add(DriverConnection.of(connection));
+    }
+
+    void connectionOpened() {
+        this.connectionsOpened.increment();
+    }
+
+    void connectRetried(int attempt, Throwable failure) {
+        this.connectRetries.increment();
+        tell(l -> l.onConnectRetry(attempt, failure));
+    }
+
+    void staleConnectionReplaced(Throwable reason) {
+        this.staleConnectionsReplaced.increment();
+        tell(l -> l.onStaleConnectionReplaced(reason));
+    }
+
+    void statementRerun(String sql, Throwable cause) {
+        this.statementReruns.increment();
+        tell(l -> l.onStatementRerun(sql, cause));
+    }
+
+    void outcomeUnknown(String sql, Throwable cause) {
+        this.outcomeUnknown.increment();
+        tell(l -> l.onOutcomeUnknown(sql, cause));
+    }
+
+    void connectionDestroyed(boolean broken) {
+        (broken ? this.connectionsDestroyedBroken : this.connectionsExpired).increment();
+        tell(l -> l.onConnectionDestroyed(broken ? "broken" : "expired"));
+    }
+
+    void validated(boolean passed) {
+        this.validations.increment();
+        tell(l -> l.onValidation(passed));
+    }
+
+    private void tell(Consumer<ConnectionEventListener> event) {
+        for (ConnectionEventListener listener : this.listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("A ConnectionEventListener ({}) failed: {}", listener.getClass().getName(), e.toString());
+            }
+        }
     }
 }

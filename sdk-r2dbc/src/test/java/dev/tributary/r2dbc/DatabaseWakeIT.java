@@ -1,6 +1,7 @@
 package dev.tributary.r2dbc;
 
 import dev.tributary.Tributary;
+import dev.tributary.sql.ConnectionEventListener;
 import dev.tributary.sql.DatabaseUnavailableException;
 import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
@@ -39,7 +40,15 @@ class DatabaseWakeIT {
 
     @Test
     void firstQueryWaitsForADatabaseThatStartsLater() throws Exception {
-        SqlClient db = Tributary.sql(pg.r2dbcUrl("postgres")).pool(PoolSettings.serverless()).build();
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SqlClient db = Tributary.sql(pg.r2dbcUrl("postgres")).pool(PoolSettings.serverless())
+                .listener(new ConnectionEventListener() {
+                    @Override
+                    public void onConnectRetry(int attempt, Throwable failure) {
+                        heard.add("retry " + attempt + ": " + failure.getMessage());
+                    }
+                })
+                .build();
         pg.stop();
         CompletableFuture<Void> wake = CompletableFuture.runAsync(pg::start, CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
         long started = System.nanoTime();
@@ -49,6 +58,9 @@ class DatabaseWakeIT {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertThat(tookMs).isGreaterThanOrEqualTo(1500);
             assertThat(db.metrics().connectRetries()).isGreaterThan(0);
+            // the listener heard each retry, numbered, with its cause
+            assertThat(heard).hasSize((int) db.metrics().connectRetries()).first().asString()
+                    .startsWith("retry 1: ").contains("Cannot connect");
             assertThat(db.metrics().connectionsOpened()).isEqualTo(1);
             wake.get(30, TimeUnit.SECONDS);
         } finally {
