@@ -67,7 +67,7 @@ public interface SqlClient extends SqlOperations {
      * {@link #inTransaction(Function)} that is run again, whole, when the connection is lost before
      * {@code COMMIT} was sent (the server restarted, terminated the backend, or closed the session):
      * the lost transaction was rolled back by the server, so a fresh transaction on a fresh
-     * connection calls the function again (at most 2 more times). The function must therefore have
+     * connection calls the function again (at most 3 more times). The function must therefore have
      * no effects outside the transaction. A connection lost during {@code COMMIT} signals
      * {@link OutcomeUnknownException}, not a re-run.
      *

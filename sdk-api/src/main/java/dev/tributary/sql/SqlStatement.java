@@ -89,7 +89,7 @@ public interface SqlStatement {
      * what happens when the connection is lost under it (outside an explicit transaction):
      * <ul>
      *   <li>an idempotent statement that has not emitted a row yet is run again on a fresh
-     *       connection (up to 2 more times);</li>
+     *       connection (up to 3 more times, after 20 to 500 ms);</li>
      *   <li>any other statement is not run again, and signals {@link OutcomeUnknownException}.</li>
      * </ul>
      * By default reads are idempotent and writes are not: a single {@code SELECT},

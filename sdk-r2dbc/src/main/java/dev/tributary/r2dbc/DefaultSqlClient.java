@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +74,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     public <T> Mono<T> inRetryableTransaction(Function<? super SqlSession, ? extends Mono<T>> work) {
         Objects.requireNonNull(work, "work");
         return transaction(null, work).singleOrEmpty()
-                .retryWhen(Retry.max(DefaultSqlStatement.MAX_RERUNS)
+                .retryWhen(DefaultSqlStatement.rerunAfterLostConnection()
                         .filter(e -> !(e instanceof OutcomeUnknownException) && !(e instanceof DatabaseUnavailableException)
                                 && ConnectionFailures.isConnectionLost(e))
                         .doBeforeRetry(signal -> {

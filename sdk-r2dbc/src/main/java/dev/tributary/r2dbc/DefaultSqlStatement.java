@@ -16,6 +16,7 @@ import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,17 @@ final class DefaultSqlStatement implements SqlStatement {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultSqlStatement.class);
 
     /** How many times an idempotent statement is run again after losing its connection. */
-    static final int MAX_RERUNS = 2;
+    static final int MAX_RERUNS = 3;
+
+    /**
+     * Re-runs after a lost connection: a short backoff with jitter (20 ms, doubling, at most 500 ms)
+     * gives a server that is going down a moment to be seen as down; when they are used up, the last
+     * error is signalled as it is.
+     */
+    static RetryBackoffSpec rerunAfterLostConnection() {
+        return Retry.backoff(MAX_RERUNS, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(500)).jitter(0.5)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+    }
 
     private final ConnectionScope scope;
     private final SqlText text;
@@ -199,7 +210,7 @@ final class DefaultSqlStatement implements SqlStatement {
             AtomicBoolean emitted = new AtomicBoolean();
             Flux<T> attempt = run.doOnNext(value -> emitted.set(true));
             if (rerun) {
-                attempt = attempt.retryWhen(Retry.max(MAX_RERUNS)
+                attempt = attempt.retryWhen(rerunAfterLostConnection()
                         .filter(e -> !emitted.get() && lostConnection(e))
                         .doBeforeRetry(signal -> this.scope.counters().statementRerun(this.text.redacted(), signal.failure()))
                         .doBeforeRetry(signal -> LOG.debug("Connection lost under an idempotent statement before it emitted a row "
