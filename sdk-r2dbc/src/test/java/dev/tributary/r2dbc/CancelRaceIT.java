@@ -11,9 +11,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,10 +112,7 @@ class CancelRaceIT {
         return single("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'");
     }
 
-    private static long single(String sql) throws Exception {
-        try (Connection c = pg.superuserDataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long single(String sql) {
+        return pg.queryForLong(sql);
     }
 }

@@ -380,12 +380,7 @@ class SqlClientIT {
     }
 
     private static long count(String sql) {
-        try (Connection c = pg.superuserDataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return pg.queryForLong(sql);
     }
 
     private static String backendState(String sql) {

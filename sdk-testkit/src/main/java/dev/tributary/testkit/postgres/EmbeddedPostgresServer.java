@@ -200,6 +200,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
+     * Runs a query that returns one number, as the superuser on the {@code postgres} database
+     * (JDBC, blocking): a count, a sum, an id.
+     *
+     * @param sql a query whose first row's first column is a number
+     * @return that number
+     * @throws IllegalStateException if the query fails or returns no row
+     */
+    public long queryForLong(String sql) {
+        try (Connection c = superuserDataSource().getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("The query returned no row: " + sql);
+            }
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Creates a database owned by the superuser (if it does not exist).
      *
      * @param name a plain identifier, or any name (it is quoted)
