@@ -134,7 +134,7 @@ final class DefaultSqlStatement implements SqlStatement {
     @Override
     public Mono<Long> rowsUpdated() {
         // The sum is emitted once the statement completed: a lost connection before that can be re-run.
-        return resilient(this.scope.<Long>use(connection -> answeredWithin(Flux.from(createStatement(connection, false).execute())
+        return resilient(this.scope.<Long>use(connection -> answeredWithin(Flux.defer(() -> Flux.from(createStatement(connection, false).execute()))
                         .concatMap(Result::getRowsUpdated)
                         .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection))
                 .reduce(0L, Long::sum).flux())
@@ -148,7 +148,7 @@ final class DefaultSqlStatement implements SqlStatement {
 
     /** One run of the query on a connection of the scope, rows as they come; no re-run, errors as the driver's. */
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.scope.<T>use(connection -> answeredWithin(Flux.from(createStatement(connection, true).execute())
+        return this.scope.<T>use(connection -> answeredWithin(Flux.defer(() -> Flux.from(createStatement(connection, true).execute()))
                 .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
                 // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
                 // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).

@@ -30,7 +30,8 @@ class ConnectionLossIT {
 
     @BeforeAll
     static void start() {
-        pg = EmbeddedPostgresServer.builder().serverConfig("idle_session_timeout", "1s").start();
+        pg = EmbeddedPostgresServer.builder().serverConfig("idle_session_timeout", "1s")
+                .serverConfig("idle_in_transaction_session_timeout", "400ms").start();
         db = Tributary.sql(pg.r2dbcUrl("postgres")).pool(PoolSettings.serverless().toBuilder().maxSize(20).build()).build();
     }
 
@@ -96,6 +97,21 @@ class ConnectionLossIT {
         assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(calls.get()).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM written WHERE id = 7")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionKilledForIdlingIsRunAgainWhenRetryable() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        db.inRetryableTransaction(tx -> {
+                    boolean first = calls.incrementAndGet() == 1;
+                    return tx.sql("INSERT INTO written VALUES (9)").rowsUpdated()
+                            // the first time, idle in the transaction past idle_in_transaction_session_timeout (25P03)
+                            .delayElement(first ? Duration.ofMillis(1200) : Duration.ZERO)
+                            .then(tx.sql("SELECT count(*) FROM written").mapTo(Long.class).one());
+                })
+                .as(StepVerifier::create).expectNext(1L).verifyComplete();
+        assertThat(calls.get()).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM written WHERE id = 9")).isEqualTo(1);
     }
 
     @Test
