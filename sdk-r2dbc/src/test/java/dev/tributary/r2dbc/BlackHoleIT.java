@@ -87,7 +87,7 @@ class BlackHoleIT {
     }
 
     @Test
-    void anAcquireDuringAPartitionEndsTypedWithinTheWakeDeadlineAndRecovers() {
+    void anAcquireDuringAPartitionEndsTypedWithinTheWakeDeadlineAndRecovers() throws InterruptedException {
         SqlClient db = Tributary.sql("r2dbc:postgresql://" + EmbeddedPostgresServer.SUPERUSER + "@" + proxy.host() + ":" + proxy.port() + "/postgres")
                 .pool(PoolSettings.serverless().toBuilder().maxSize(2).validationTimeout(Duration.ofMillis(500))
                         .validateAfterIdle(Duration.ofMillis(1))
@@ -96,6 +96,7 @@ class BlackHoleIT {
         try {
             db.sql("SELECT 1").mapTo(Integer.class).one().as(StepVerifier::create).expectNext(1).verifyComplete();
             proxy.blackHole();   // the idle pooled connection and every new one are partitioned
+            Thread.sleep(50);    // ... and it has now sat idle past validateAfterIdle (1 ms)
             long started = System.nanoTime();
             db.sql("SELECT 2").mapTo(Integer.class).one()
                     .as(StepVerifier::create)
