@@ -3,7 +3,6 @@ package dev.tributary.r2dbc;
 import io.r2dbc.spi.R2dbcException;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 
@@ -43,21 +42,7 @@ final class ConnectionFailures {
      *         a closed or reset socket
      */
     static boolean isConnectionLost(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof R2dbcException) {
-                String state = ((R2dbcException) t).getSqlState();
-                if (state != null && !state.isEmpty()) {
-                    return state.startsWith("08") || SESSION_LOST_STATES.contains(state);
-                }
-            }
-            if (t instanceof ClosedChannelException || t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
-                return true;
-            }
-            if (DRIVER_CONNECTION_ERRORS.contains(t.getClass().getSimpleName())) {
-                return true;
-            }
-        }
-        return false;
+        return isConnectionFailure(error, SESSION_LOST_STATES, false);
     }
 
     /** r2dbc-pool's message when validation of a pooled connection fails ({@code io.r2dbc.pool.Validation}). */
@@ -78,24 +63,31 @@ final class ConnectionFailures {
     }
 
     static boolean isTransientConnectFailure(Throwable error) {
+        return isConnectionFailure(error, TRANSIENT_CONNECT_STATES, true);
+    }
+
+    /**
+     * Walks the cause chain: the first SQLSTATE decides (class 08, or one of {@code states});
+     * without one, a closed, reset or refused socket is a connection failure. While connecting, a
+     * TLS error is not (it is set-up or verification, which a retry does not fix), and the
+     * driver's own connection errors count only when they carry no cause to look at.
+     */
+    private static boolean isConnectionFailure(Throwable error, Set<String> states, boolean connecting) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof R2dbcException) {
                 String state = ((R2dbcException) t).getSqlState();
                 if (state != null && !state.isEmpty()) {
-                    return state.startsWith("08") || TRANSIENT_CONNECT_STATES.contains(state);
+                    return state.startsWith("08") || states.contains(state);
                 }
             }
-            if (t instanceof ConnectException || t instanceof ClosedChannelException) {
-                return true;
-            }
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (connecting && t instanceof javax.net.ssl.SSLException) {
                 return false;
             }
-            if (t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
-                // connection reset by peer, broken pipe, Netty's native socket errors
+            if (t instanceof ClosedChannelException || t instanceof IOException && !(t instanceof java.io.FileNotFoundException)) {
+                // refused (ConnectException), reset by peer, broken pipe, Netty's native socket errors
                 return true;
             }
-            if (DRIVER_CONNECTION_ERRORS.contains(t.getClass().getSimpleName()) && t.getCause() == null) {
+            if (DRIVER_CONNECTION_ERRORS.contains(t.getClass().getSimpleName()) && (!connecting || t.getCause() == null)) {
                 return true;
             }
         }

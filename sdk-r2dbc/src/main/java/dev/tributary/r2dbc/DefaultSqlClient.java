@@ -170,21 +170,20 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     }
 
     private Mono<Connection> acquire(ConnectionFactory factory) {
-        return Mono.defer(() -> {
-            if (this.closed.get()) {
-                return Mono.error(new IllegalStateException("This SqlClient is closed"));
-            }
-            return this.connectRetry.acquire(factory::create);
-        });
+        return acquire(factory::create);
     }
 
     /** A connection from the pool, validated when it sat idle past the threshold. */
     private Mono<Connection> acquirePooled() {
+        return acquire(() -> Mono.from(this.pooled.create()).flatMap(this.idleValidation::check));
+    }
+
+    private Mono<Connection> acquire(java.util.function.Supplier<? extends Publisher<? extends Connection>> connect) {
         return Mono.defer(() -> {
             if (this.closed.get()) {
                 return Mono.error(new IllegalStateException("This SqlClient is closed"));
             }
-            return this.connectRetry.acquire(() -> Mono.from(this.pooled.create()).flatMap(this.idleValidation::check));
+            return this.connectRetry.acquire(connect);
         });
     }
 
