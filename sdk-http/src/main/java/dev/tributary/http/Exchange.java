@@ -155,8 +155,9 @@ final class Exchange {
     }
 
     private <T> Flux<T> authorized(String accept, boolean aggregated, BodyReader<T> reader, boolean replayed) {
-        if (!this.client.isSameOrigin(this.spec.getUrl())) {
-            // never send credentials to another origin (a presigned download URL, a link elsewhere)
+        if (this.spec.isAnonymous() || !this.client.isSameOrigin(this.spec.getUrl())) {
+            // never send credentials to another origin (a presigned download URL, a link elsewhere),
+            // nor to a URL that carries its own authorization
             return attempt(null, accept, aggregated, reader);
         }
         Auth auth = this.client.auth();

@@ -51,14 +51,15 @@ public final class RequestSpec {
     private final boolean safeToRepeat;
     private final RetrySettings retry;
     private final Duration responseTimeout;
+    private final boolean anonymous;
 
     RequestSpec(HttpServiceClient client, HttpMethod method, URI url) {
-        this(client, method, url, List.of(), List.of(), null, null, false, null, null);
+        this(client, method, url, List.of(), List.of(), null, null, false, null, null, false);
     }
 
     private RequestSpec(HttpServiceClient client, HttpMethod method, URI url, List<Map.Entry<String, String>> query,
                         List<Map.Entry<String, String>> headers, Object jsonBody, MultipartBody multipartBody,
-                        boolean safeToRepeat, RetrySettings retry, Duration responseTimeout) {
+                        boolean safeToRepeat, RetrySettings retry, Duration responseTimeout, boolean anonymous) {
         this.client = client;
         this.method = method;
         this.url = url;
@@ -69,6 +70,7 @@ public final class RequestSpec {
         this.safeToRepeat = safeToRepeat;
         this.retry = retry;
         this.responseTimeout = responseTimeout;
+        this.anonymous = anonymous;
     }
 
     /**
@@ -91,7 +93,7 @@ public final class RequestSpec {
             throw new IllegalArgumentException("header " + name + " contains CR or LF");
         }
         return new RequestSpec(this.client, this.method, this.url, this.query, append(this.headers, name, value),
-                this.jsonBody, this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout);
+                this.jsonBody, this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class RequestSpec {
             return this;
         }
         return new RequestSpec(this.client, this.method, this.url, append(this.query, name, value.toString()),
-                this.headers, this.jsonBody, this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout);
+                this.headers, this.jsonBody, this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -122,7 +124,7 @@ public final class RequestSpec {
     public RequestSpec jsonBody(Object body) {
         Objects.requireNonNull(body, "body");
         return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, body, null,
-                this.safeToRepeat, this.retry, this.responseTimeout);
+                this.safeToRepeat, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -134,7 +136,7 @@ public final class RequestSpec {
     public RequestSpec multipartBody(MultipartBody body) {
         Objects.requireNonNull(body, "body");
         return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, null, body,
-                this.safeToRepeat, this.retry, this.responseTimeout);
+                this.safeToRepeat, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -145,7 +147,7 @@ public final class RequestSpec {
      */
     public RequestSpec safeToRepeat() {
         return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, this.jsonBody,
-                this.multipartBody, true, this.retry, this.responseTimeout);
+                this.multipartBody, true, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -155,7 +157,7 @@ public final class RequestSpec {
     public RequestSpec retry(RetrySettings retry) {
         Objects.requireNonNull(retry, "retry");
         return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, this.jsonBody,
-                this.multipartBody, this.safeToRepeat, retry, this.responseTimeout);
+                this.multipartBody, this.safeToRepeat, retry, this.responseTimeout, this.anonymous);
     }
 
     /**
@@ -166,7 +168,19 @@ public final class RequestSpec {
     public RequestSpec responseTimeout(Duration timeout) {
         HttpServiceClient.checkPositive(timeout, "responseTimeout");
         return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, this.jsonBody,
-                this.multipartBody, this.safeToRepeat, this.retry, timeout);
+                this.multipartBody, this.safeToRepeat, this.retry, timeout, this.anonymous);
+    }
+
+    /**
+     * Sends this request without the client's {@code Authorization} header, whatever its origin: for
+     * URLs that carry their own authorization (a presigned download URL with a signature in its
+     * query), which must not receive the client's credentials even when they share its origin.
+     *
+     * @return a new spec sent without credentials
+     */
+    public RequestSpec withoutAuthorization() {
+        return new RequestSpec(this.client, this.method, this.url, this.query, this.headers, this.jsonBody,
+                this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout, true);
     }
 
     /**
@@ -190,7 +204,7 @@ public final class RequestSpec {
         }
         HttpServiceClient.checkHttpUrl(resolved);
         return new RequestSpec(this.client, this.method, resolved, List.of(), this.headers, this.jsonBody,
-                this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout);
+                this.multipartBody, this.safeToRepeat, this.retry, this.responseTimeout, this.anonymous);
     }
 
     /** @return the request method */
@@ -355,6 +369,10 @@ public final class RequestSpec {
 
     MultipartBody multipartBodyValue() {
         return this.multipartBody;
+    }
+
+    boolean isAnonymous() {
+        return this.anonymous;
     }
 
     boolean isSafeToRepeat() {
