@@ -1,11 +1,17 @@
 package dev.tributary.examples.cli;
 
-import dev.tributary.sql.load.DataFormat;
+import dev.tributary.http.platform.CreateExport;
+import dev.tributary.http.platform.DatabaseName;
+import dev.tributary.http.platform.ExportJob;
+import dev.tributary.http.platform.PlatformClient;
+import dev.tributary.http.polling.JobFailedException;
 import dev.tributary.sql.load.ExportRequest;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
@@ -15,16 +21,21 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code tributary export --table T | --query Q --format F}: streams a table or a query as CSV, JSON or NDJSON. */
+/**
+ * {@code tributary export --table T | --query Q --format F}: streams a table or a query as CSV,
+ * JSON or NDJSON over R2DBC; with {@code -d <user>/<db>}, runs an export job on the platform and
+ * downloads its file.
+ */
 @Command(name = "export",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
-        header = "Exports a table or a query as CSV, JSON or NDJSON.",
+        header = "Exports a table or a query as CSV, JSON or NDJSON; with -d, from a platform database.",
         description = {
                 "Exports a table or a query as CSV (with a header line), a JSON array or NDJSON, streamed "
                         + "from the database to stdout or a file as fast as it can be written.",
@@ -32,11 +43,20 @@ import java.util.stream.Stream;
                 "Without " + TargetDatabase.URL_VARIABLE + ", exports from a one-off embedded PostgreSQL loaded with "
                         + "the demo data sets (tables airports, countries, regions, world_countries), for example:",
                 "",
-                "  tributary export --table countries --format ndjson"})
+                "  tributary export --table countries --format ndjson",
+                "",
+                "With -d <user>/<db>, runs an export job on the platform instead (csv, json, xls or parquet) and "
+                        + "downloads its file to -o FILE: stderr shows the job's state and the time taken (a progress "
+                        + "bar on a terminal, else one line per state), stdout the job as it ended, as JSON. A job that "
+                        + "FAILED exits with 1 and the service's error id and type on stderr.",
+                "",
+                "  tributary export -d demo/atlas --table countries --format parquet -o countries.parquet"})
 final class ExportCommand implements Callable<Integer> {
 
     /** Buffers requested from the exporter at a time when writing to stdout. */
     private static final int PREFETCH = 4;
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     @ParentCommand
     private TributaryCommand tributary;
@@ -44,14 +64,25 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Mixin
+    private PlatformOptions platform;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     private What what;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "csv",
-            description = "csv, json or ndjson (default: ${DEFAULT-VALUE}).")
-    private DataFormat format;
+    @Option(names = {"-d", "--database"}, paramLabel = "USER/DB",
+            description = "Export from this platform database (<user>/<db>) with an export job, instead of over R2DBC.")
+    private String database;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write to this file (created or replaced) instead of stdout.")
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "csv",
+            description = "csv, json or ndjson; with -d csv, json, xls or parquet (default: ${DEFAULT-VALUE}).")
+    private ExportFileFormat format;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA", description = "With -d and --table: the table's schema.")
+    private String schema;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Write to this file (created or replaced) instead of stdout; required with -d.")
     private Path out;
 
     /** A table or a query, not both. */
@@ -67,8 +98,20 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        this.platform.checkTarget(this.database, this.tributary.environment());
+        return this.database != null ? exportFromPlatform() : exportOverR2dbc();
+    }
+
+    private Integer exportOverR2dbc() throws IOException {
+        if (this.format.r2dbc() == null) {
+            throw new ParameterException(this.spec.commandLine(), "--format " + this.format.label()
+                    + " is written by the platform's export jobs only (with -d); over R2DBC: csv, json or ndjson");
+        }
+        if (this.schema != null) {
+            throw new ParameterException(this.spec.commandLine(), "--schema goes with -d; over R2DBC, name the table as schema.table");
+        }
         ExportRequest request = (this.what.table != null ? ExportRequest.table(this.what.table)
-                : ExportRequest.query(this.what.query)).format(this.format);
+                : ExportRequest.query(this.what.query)).format(this.format.r2dbc());
         try (TargetDatabase db = TargetDatabase.openWithDemoData(this.tributary.environment())) {
             if (db.isEmbedded()) {
                 this.spec.commandLine().getErr().println("tributary: no " + TargetDatabase.URL_VARIABLE
@@ -83,9 +126,66 @@ final class ExportCommand implements Callable<Integer> {
                 PrintWriter text = this.spec.commandLine().getOut();
                 text.printf(Locale.ROOT, "Exported %s as %s to %s: %,d bytes in %,d ms%n",
                         this.what.table != null ? "table " + this.what.table : "the query",
-                        this.format.name().toLowerCase(Locale.ROOT), this.out, written == null ? 0L : written,
+                        this.format.label(), this.out, written == null ? 0L : written,
                         (System.nanoTime() - start) / 1_000_000);
             }
+        }
+        return 0;
+    }
+
+    private Integer exportFromPlatform() throws IOException {
+        String db;
+        try {
+            db = DatabaseName.parse(this.database).toString();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(this.spec.commandLine(), "-d: " + e.getMessage());
+        }
+        if (this.format.platform() == null) {
+            throw new ParameterException(this.spec.commandLine(), "--format " + this.format.label()
+                    + " is written over R2DBC only (without -d); the platform writes csv, json, xls or parquet");
+        }
+        if (this.out == null) {
+            throw new ParameterException(this.spec.commandLine(), "With -d, give the file to download to: -o FILE"
+                    + " (stdout shows the job)");
+        }
+        CreateExport request;
+        try {
+            request = this.what.table != null ? CreateExport.table(this.what.table, this.format.platform())
+                    : CreateExport.query(this.what.query, this.format.platform());
+            if (this.schema != null) {
+                request = request.withSchema(this.schema);
+            }
+            Path fileName = this.out.getFileName();
+            if (fileName != null) {
+                request = request.withFileName(fileName.toString());
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(this.spec.commandLine(), e.getMessage());
+        }
+        String task = "export " + (this.what.table != null ? "table " + this.what.table : "query") + " from " + db;
+        PlatformClient client = this.platform.connect(this.tributary.environment(), this.tributary.redaction());
+        try (JobProgress progress = JobProgress.start(this.tributary, task, this.spec.commandLine().getErr())) {
+            ExportJob job = client.exports().create(db, request).block();
+            progress.state(job.state().name());
+            // Statuses are consumed here, on the command's thread: the display is never updated from an event loop.
+            try (Stream<ExportJob> statuses = client.exports().progress(job).toStream(1)) {
+                for (Iterator<ExportJob> it = statuses.iterator(); it.hasNext(); ) {
+                    job = it.next();
+                    progress.state(job.state().name());
+                }
+            } catch (JobFailedException failed) {
+                progress.close();
+                PlatformJson.write(job, this.spec.commandLine().getOut());
+                throw failed;
+            }
+            progress.state("downloading to " + this.out);
+            Long bytes = client.exports().downloadTo(job, this.out).block();
+            progress.state(String.format(Locale.ROOT, "downloaded %,d bytes", bytes == null ? 0L : bytes));
+            progress.complete();
+            progress.close();
+            PlatformJson.write(job, this.spec.commandLine().getOut());
+        } finally {
+            client.closeLater().block(CLOSE_TIMEOUT);
         }
         return 0;
     }

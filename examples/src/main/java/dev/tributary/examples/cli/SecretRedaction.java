@@ -1,21 +1,28 @@
 package dev.tributary.examples.cli;
 
+import dev.tributary.http.platform.PlatformClient;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.regex.Pattern;
 
 /**
- * Removes the secrets of {@code TRIBUTARY_URL} (the URL itself and its password, decoded or as
- * written) from a text before it is printed.
+ * Removes secrets from a text before it is printed: {@code TRIBUTARY_URL} (the URL itself and
+ * its password, decoded or as written), the platform API keys in use ({@code TRIBUTARY_API_KEY}
+ * and {@code --api-key}), and anything shaped like a platform API key ({@code v2_} and at least
+ * 20 letters and digits), which covers a key given to the wrong option. Thread-safe.
  */
 final class SecretRedaction {
 
     private static final String REDACTED = "REDACTED";
 
+    /** The platform's keys: {@code v2_} followed by word characters (see the API contract); 20 or more so table names survive. */
+    private static final Pattern API_KEY_SHAPE = Pattern.compile("\\bv2_[A-Za-z0-9]{20,}\\b");
+
     private final String url;
-    private final Set<String> passwords = new LinkedHashSet<>();
+    private final Set<String> secrets = new CopyOnWriteArraySet<>();
 
     private SecretRedaction(String url) {
         this.url = url == null || url.isBlank() ? null : url;
@@ -24,12 +31,12 @@ final class SecretRedaction {
         }
         String rawPassword = rawPassword(url);
         if (rawPassword != null) {
-            this.passwords.add(rawPassword);
+            this.secrets.add(rawPassword);
         }
         try {
             Object password = ConnectionFactoryOptions.parse(url).getValue(ConnectionFactoryOptions.PASSWORD);
             if (password != null && !password.toString().isEmpty()) {
-                this.passwords.add(password.toString());
+                this.secrets.add(password.toString());
             }
         } catch (RuntimeException unparseable) {
             // the raw password and the URL are still redacted
@@ -37,18 +44,30 @@ final class SecretRedaction {
     }
 
     static SecretRedaction of(Map<String, String> environment) {
-        return new SecretRedaction(environment.get(TargetDatabase.URL_VARIABLE));
+        SecretRedaction redaction = new SecretRedaction(environment.get(TargetDatabase.URL_VARIABLE));
+        redaction.addSecret(environment.get(PlatformClient.API_KEY_VARIABLE));
+        return redaction;
+    }
+
+    /**
+     * @param secret a secret to take out of every text from now on (an API key); {@code null} or
+     *               blank is ignored
+     */
+    void addSecret(String secret) {
+        if (secret != null && !secret.isBlank()) {
+            this.secrets.add(secret);
+        }
     }
 
     String apply(String text) {
-        if (this.url == null || text == null) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        String result = text.replace(this.url, "<" + TargetDatabase.URL_VARIABLE + ">");
-        for (String password : this.passwords) {
-            result = result.replace(password, REDACTED);
+        String result = this.url == null ? text : text.replace(this.url, "<" + TargetDatabase.URL_VARIABLE + ">");
+        for (String secret : this.secrets) {
+            result = result.replace(secret, REDACTED);
         }
-        return result;
+        return API_KEY_SHAPE.matcher(result).replaceAll(REDACTED);
     }
 
     /** The password as it is written in {@code scheme://user:password@host/...}, or {@code null}. */
@@ -79,6 +98,6 @@ final class SecretRedaction {
 
     @Override
     public String toString() {
-        return "SecretRedaction{" + (this.url == null ? "no URL" : this.passwords.size() + " password form(s)") + '}';
+        return "SecretRedaction{" + (this.url == null ? "no URL" : "a URL") + ", " + this.secrets.size() + " secret(s)}";
     }
 }

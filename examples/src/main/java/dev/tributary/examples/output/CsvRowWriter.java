@@ -50,7 +50,7 @@ final class CsvRowWriter implements RowWriter {
         List<Object> values = new ArrayList<>(row.size());
         for (Object value : row.values()) {
             Object json = JsonValues.of(value);
-            values.add(json instanceof List ? String.valueOf(json) : json);
+            values.add(json instanceof Map ? JsonValues.text((Map<?, ?>) json) : json instanceof List ? String.valueOf(json) : json);
         }
         this.rows.write(values);
         this.rowCount++;

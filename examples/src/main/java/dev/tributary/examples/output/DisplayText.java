@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * How a value looks in an aligned text table, and how many terminal columns a text takes.
@@ -44,6 +45,8 @@ final class DisplayText {
             byte[] bytes = new byte[copy.remaining()];
             copy.get(bytes);
             text = "\\x" + HEX.formatHex(bytes);
+        } else if (value instanceof Map) {
+            text = JsonValues.text((Map<?, ?>) value);
         } else if (value instanceof Object[]) {
             text = Arrays.deepToString((Object[]) value);
         } else {

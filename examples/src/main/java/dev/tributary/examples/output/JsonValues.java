@@ -1,21 +1,41 @@
 package dev.tributary.examples.output;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a value as the driver returns it into one Jackson writes as plain JSON: numbers and
  * booleans stay JSON numbers and booleans, dates and times become ISO 8601 strings, arrays become
- * JSON arrays, binary becomes base64, and any other type its {@code toString()}.
+ * JSON arrays, binary becomes base64, lists and maps (JSON the platform's query endpoint sent,
+ * decoded) stay JSON arrays and objects, and any other type its {@code toString()}.
  */
 final class JsonValues {
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private JsonValues() {
+    }
+
+    /**
+     * @param object a JSON object as decoded (a map)
+     * @return its compact JSON text, for a CSV field or a table cell
+     */
+    static String text(Map<?, ?> object) {
+        try {
+            return MAPPER.writeValueAsString(of(object));
+        } catch (JsonProcessingException e) {
+            return object.toString();
+        }
     }
 
     static Object of(Object value) {
@@ -48,6 +68,20 @@ final class JsonValues {
                 list.add(of(element));
             }
             return list;
+        }
+        if (value instanceof List) {
+            List<Object> list = new ArrayList<>();
+            for (Object element : (List<?>) value) {
+                list.add(of(element));
+            }
+            return list;
+        }
+        if (value instanceof Map) {
+            Map<String, Object> object = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                object.put(String.valueOf(entry.getKey()), of(entry.getValue()));
+            }
+            return object;
         }
         if (value.getClass().isArray()) { // primitive arrays (int[], ...)
             return of(boxed(value));

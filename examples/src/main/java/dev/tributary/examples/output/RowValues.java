@@ -44,6 +44,28 @@ public final class RowValues {
         return values;
     }
 
+    /**
+     * Pairs a row's values, as the platform's query endpoint sends them (JSON decoded by Jackson:
+     * strings, numbers, booleans, lists for arrays, maps for {@code json} objects), with the
+     * columns' names, for a {@link RowWriter}.
+     *
+     * @param columns the column names, in order
+     * @param values  the row's values, in the same order; {@code null} for SQL {@code NULL}
+     * @return column name to value, in column order; a repeated name gets a suffix ({@code a}, {@code a_2})
+     * @throws IllegalArgumentException if there are not as many values as columns
+     */
+    public static Map<String, Object> of(List<String> columns, List<Object> values) {
+        if (columns.size() != values.size()) {
+            throw new IllegalArgumentException("a row has " + values.size() + " values for " + columns.size() + " columns "
+                    + columns);
+        }
+        Map<String, Object> row = new LinkedHashMap<>(columns.size() * 2);
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(uniqueName(row, columns.get(i)), values.get(i));
+        }
+        return row;
+    }
+
     private static Object read(Row row, int index, ColumnMetadata column) {
         Class<?> javaType = column.getJavaType();
         if (javaType == null || isPlain(javaType)) {
