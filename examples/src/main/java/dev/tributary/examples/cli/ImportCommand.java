@@ -77,11 +77,10 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String db = databaseName();
-        CreateImport request = request();
-        String task = "import " + describeSource() + " into " + db;
         PlatformClient client = this.platform.connect(this.tributary.environment(), this.tributary.redaction());
-        try (JobProgress progress = JobProgress.start(this.tributary, task, this.spec.commandLine().getErr())) {
-            ImportJob job = client.imports().create(db, request).block();
+        try (JobProgress progress = JobProgress.start(this.tributary, "import " + describeSource() + " into " + db,
+                this.spec.commandLine().getErr())) {
+            ImportJob job = client.imports().create(db, request()).block();
             progress.state(job.state().name());
             // Statuses are consumed here, on the command's thread: the display is never updated from an event loop.
             try (Stream<ImportJob> statuses = client.imports().progress(job).toStream(1)) {
@@ -143,8 +142,12 @@ final class ImportCommand implements Callable<Integer> {
             Path name = Path.of(this.source).getFileName();
             return name == null ? this.source : name.toString();
         }
-        URI uri = URI.create(this.source);
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath();
+        try {
+            URI uri = new URI(this.source);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath();
+        } catch (URISyntaxException invalid) {
+            return "a URL"; // request() says what is wrong with it
+        }
     }
 
     @Override

@@ -61,8 +61,15 @@ final class RedactedStderr extends OutputStream {
         }
     }
 
+    /** Flushes the lines written so far; a partial line waits for its end (a secret is redacted whole). */
     @Override
     public synchronized void flush() throws IOException {
+        this.target.flush();
+    }
+
+    /** Writes the last partial line, redacted. */
+    @Override
+    public synchronized void close() throws IOException {
         flushLine();
         this.target.flush();
     }

@@ -22,7 +22,7 @@ class TributaryCommandTest {
         CommandRun run = CommandRun.of(NO_URL, "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: tributary", "demo", "query", "load", "export", "TRIBUTARY_URL",
-                "2   usage error");
+                "db", "import", "emulator", "TRIBUTARY_API_KEY", "TRIBUTARY_BASE_URL", "2   usage error");
         assertThat(run.err()).isEmpty();
     }
 
@@ -54,7 +54,7 @@ class TributaryCommandTest {
     void exitsWithTwoWithoutACommand() {
         CommandRun run = CommandRun.of(NO_URL);
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing command: demo, query, load or export");
+        assertThat(run.err()).startsWith("Missing command: demo, query, load, export, db, import or emulator");
         assertThat(run.out()).isEmpty();
     }
 
@@ -67,9 +67,9 @@ class TributaryCommandTest {
 
     @Test
     void exitsWithTwoForAnUnknownCommand() {
-        CommandRun run = CommandRun.of(NO_URL, "import", "x.csv");
+        CommandRun run = CommandRun.of(NO_URL, "upsert", "x.csv");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("Unmatched argument", "'import'");
+        assertThat(run.err()).contains("Unmatched argument", "'upsert'");
     }
 
     @Test
@@ -138,5 +138,49 @@ class TributaryCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).startsWith("tributary query: ").doesNotContain("hunter2").doesNotContain("bob:");
         assertThat(run.err().strip()).doesNotContain("\n");
+    }
+
+    @Test
+    void platformHelpNamesTheApiKeyOptionsWithoutAValue() {
+        CommandRun run = CommandRun.of(Map.of("TRIBUTARY_API_KEY", "v2_abcdefghijklmnopqrstuvwxyz0123"), "db", "list", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("-k, --api-key[=KEY]", "--base-url=URL", "TRIBUTARY_API_KEY")
+                .doesNotContain("v2_abcdefghijklmnopqrstuvwxyz0123");
+        assertThat(CommandRun.of(NO_URL, "import", "--help").out().replaceAll("\\s+", " "))
+                .contains("exits with 1 and the service's error id, type and details");
+        assertThat(CommandRun.of(NO_URL, "query", "--help").out().replaceAll("\\s+", " "))
+                .contains("With -d <user>/<db>, runs on that platform database through its HTTP API");
+    }
+
+    @Test
+    void exitsWithTwoWhenImportHasNoDatabaseOrTable() {
+        CommandRun run = CommandRun.of(NO_URL, "import", "x.csv", "--table", "t");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing required option: '--database=USER/DB'");
+        CommandRun noTable = CommandRun.of(NO_URL, "import", "x.csv", "-d", "alice/demo");
+        assertThat(noTable.exitCode()).isEqualTo(2);
+        assertThat(noTable.err()).contains("Missing required option: '--table=TABLE'");
+    }
+
+    @Test
+    void exitsWithTwoWithoutADbCommand() {
+        CommandRun run = CommandRun.of(NO_URL, "db");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Missing command: list, create, get, update or delete");
+    }
+
+    @Test
+    void exitsWithTwoForAnInvalidHeaderModeNamingTheValues() {
+        CommandRun run = CommandRun.of(NO_URL, "import", "x.csv", "-d", "alice/demo", "-t", "t", "--header", "maybe");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Invalid value for option '--header'", "AUTO", "FIRST_ROW", "NO_HEADER");
+    }
+
+    @Test
+    void anApiKeyGivenToAnOptionThatTakesNoneIsNotEchoedInTheUsageError() {
+        String key = "v2_Q8mXw2ZrT5nB7yK1pL4sD9fG3hJ6";
+        CommandRun run = CommandRun.of(NO_URL, "demo", "--api-key=" + key);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown option: '--api-key=REDACTED'").doesNotContain(key);
     }
 }
