@@ -17,6 +17,7 @@ import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -214,7 +215,7 @@ final class Exchange {
     /** Up to {@link #MAX_ERROR_BODY} bytes of the body; the rest is read and dropped. */
     private static Mono<byte[]> errorBody(Connection connection) {
         return connection.inbound().receive()
-                .reduceWith(java.io.ByteArrayOutputStream::new, (kept, chunk) -> {
+                .reduceWith(ByteArrayOutputStream::new, (kept, chunk) -> {
                     int n = Math.min(chunk.readableBytes(), MAX_ERROR_BODY - kept.size());
                     if (n > 0) {
                         byte[] bytes = new byte[n];
@@ -223,7 +224,7 @@ final class Exchange {
                     }
                     return kept;
                 })
-                .map(java.io.ByteArrayOutputStream::toByteArray)
+                .map(ByteArrayOutputStream::toByteArray)
                 .defaultIfEmpty(new byte[0]);
     }
 

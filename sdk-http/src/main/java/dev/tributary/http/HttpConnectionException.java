@@ -2,7 +2,8 @@ package dev.tributary.http;
 
 /**
  * The connection failed before a complete response arrived: refused, reset, closed prematurely,
- * TLS handshake failure, connect timeout. {@link #isRequestSent()} tells whether the server may
+ * connect timeout, no pooled connection free in time, an unknown host. (A failed TLS handshake is
+ * an {@link HttpNonTransientException}: it fails the same way again.) {@link #isRequestSent()} tells whether the server may
  * have received the request: when it did not (a refused connect, a connect timeout), the request is
  * retried whatever its method; when it may have, only idempotent or
  * {@linkplain RequestSpec#safeToRepeat() safe-to-repeat} requests are.

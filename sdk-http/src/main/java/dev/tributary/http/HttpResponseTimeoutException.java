@@ -3,8 +3,8 @@ package dev.tributary.http;
 import java.time.Duration;
 
 /**
- * No response headers arrived within the response timeout after the request was sent (or, for a
- * body read whole, the body stopped arriving for that long). The server may have received and
+ * No response headers arrived within the response timeout of the attempt (counted from its start,
+ * connecting included), or, for a body read whole, the body stopped arriving for that long. The server may have received and
  * processed the request: only idempotent or {@linkplain RequestSpec#safeToRepeat() safe-to-repeat}
  * requests are retried.
  */

@@ -63,7 +63,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <tr><td>errorParser</td><td>{@link ServiceErrorParser#generic()}</td></tr>
  *   <tr><td>retry</td><td>{@link RetrySettings#defaults()}</td></tr>
  *   <tr><td>connectTimeout</td><td>10 s</td></tr>
- *   <tr><td>responseTimeout</td><td>30 s (until the response headers; for bodies read whole, also between reads)</td></tr>
+ *   <tr><td>responseTimeout</td><td>30 s (from the start of an attempt until the response headers; for bodies read whole, also between reads)</td></tr>
  *   <tr><td>maxConnections</td><td>50</td></tr>
  *   <tr><td>maxIdleTime</td><td>30 s (a pooled connection idle longer is closed)</td></tr>
  *   <tr><td>pendingAcquireTimeout</td><td>45 s (waiting for a free pooled connection)</td></tr>
@@ -430,10 +430,11 @@ public final class HttpServiceClient implements AutoCloseable {
         }
 
         /**
-         * @param responseTimeout how long to wait for the response headers once a request is sent, and
-         *                        for a body read whole, the longest pause between two reads (default
-         *                        30 s); positive. A streamed body may pause as long as its subscriber
-         *                        does not request
+         * @param responseTimeout how long an attempt may wait for the response headers, counted from its
+         *                        start (acquiring or opening the connection included) on the client's
+         *                        scheduler; for a body read whole, also the longest pause between two
+         *                        reads (default 30 s); positive. A streamed body may pause as long as its
+         *                        subscriber does not request
          * @return this builder
          */
         public Builder responseTimeout(Duration responseTimeout) {

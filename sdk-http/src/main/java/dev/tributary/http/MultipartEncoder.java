@@ -1,7 +1,6 @@
 package dev.tributary.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -9,6 +8,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import java.util.List;
  * length known before the first byte is sent. reactor-netty's {@code sendForm} encodes multipart
  * bodies with chunked transfer encoding and no {@code Content-Length}; this encoder is the
  * length-first alternative: part preambles and text fields are small byte arrays, files are read in
- * {@value #CHUNK}-byte chunks on {@code Schedulers.boundedElastic()} as the connection asks for them.
+ * {@value #CHUNK}-byte heap chunks on {@code Schedulers.boundedElastic()} as the connection asks for them.
  */
 final class MultipartEncoder {
 
@@ -112,27 +112,26 @@ final class MultipartEncoder {
                         return position;
                     }
                     int length = (int) Math.min(CHUNK, size - position);
-                    ByteBuf chunk = ByteBufAllocator.DEFAULT.buffer(length);
+                    // a heap chunk of its own: allocating from Netty's pooled allocator off the event loops
+                    // contends with the event loops for its shared magazines
+                    ByteBuffer chunk = ByteBuffer.allocate(length);
                     try {
-                        int read = 0;
-                        while (read < length) {
-                            int n = chunk.writeBytes(channel, position + read, length - read);
+                        while (chunk.hasRemaining()) {
+                            int n = channel.read(chunk, position + chunk.position());
                             if (n < 0) {
                                 throw new IllegalStateException("the file " + path + " shrank during the upload: "
-                                        + "expected " + size + " bytes, it ended at " + (position + read));
+                                        + "expected " + size + " bytes, it ended at " + (position + chunk.position()));
                             }
-                            read += n;
                         }
                     } catch (IOException e) {
-                        chunk.release();
                         sink.error(new UncheckedIOException("cannot read " + path + ": " + e, e));
                         return position;
                     } catch (RuntimeException e) {
-                        chunk.release();
                         sink.error(e);
                         return position;
                     }
-                    sink.next(chunk);
+                    chunk.flip();
+                    sink.next(Unpooled.wrappedBuffer(chunk));
                     return position + length;
                 }),
                 channel -> {

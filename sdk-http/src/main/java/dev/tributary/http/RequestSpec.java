@@ -161,7 +161,7 @@ public final class RequestSpec {
     }
 
     /**
-     * @param timeout how long to wait for the response headers after sending this request, instead of
+     * @param timeout how long each attempt of this request may wait for the response headers, instead of
      *                the client's {@link HttpServiceClient.Builder#responseTimeout(Duration)}; positive
      * @return a new spec with that timeout
      */

@@ -1,6 +1,15 @@
 package dev.tributary.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +65,34 @@ class MultipartEncoderTest {
                 + "\u0000\u0001\u0002\r\n"
                 + "--XyZ--\r\n").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
         assertThat(body.getContentType()).isEqualTo("multipart/form-data; boundary=XyZ");
+    }
+
+    @Test
+    void nettysOwnMultipartDecoderReadsTheBody(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cities.csv");
+        byte[] content = "name,lat,lng\nVila,42.53176,1.56654\nSant Julià de Lòria,42.46372,1.49129\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, content);
+        MultipartBody body = MultipartBody.builder()
+                .field("table_name", "cities")
+                .field("infer_header", "first_row")
+                .file("file", file, "text/csv")
+                .build();
+        MultipartEncoder.Encoded encoded = MultipartEncoder.encode(body).block(Duration.ofSeconds(10));
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/import",
+                Unpooled.wrappedBuffer(bytes(encoded)));
+        request.headers().set("Content-Type", body.getContentType()).set("Content-Length", encoded.length);
+        HttpPostMultipartRequestDecoder decoder = new HttpPostMultipartRequestDecoder(new DefaultHttpDataFactory(false), request);
+        try {
+            assertThat(((Attribute) decoder.getBodyHttpData("table_name")).getValue()).isEqualTo("cities");
+            assertThat(((Attribute) decoder.getBodyHttpData("infer_header")).getValue()).isEqualTo("first_row");
+            FileUpload upload = (FileUpload) decoder.getBodyHttpData("file");
+            assertThat(upload.getFilename()).isEqualTo("cities.csv");
+            assertThat(upload.getContentType()).isEqualTo("text/csv");
+            assertThat(upload.get()).isEqualTo(content);
+        } finally {
+            decoder.destroy();
+            request.release();
+        }
     }
 
     @Test

@@ -13,16 +13,18 @@ final class SingleStatement {
 
     /**
      * @param sql the text
-     * @return the text without trailing semicolons and whitespace
+     * @return the text without the trailing semicolons (and what follows them: whitespace, comments)
      * @throws ApiError 400 {@code QueryError} when it holds more than one statement or none
      */
     static String require(String sql) {
         int n = sql.length();
-        int lastCodeEnd = 0;      // end of the last character that is not whitespace, ';' or a comment
-        boolean separatorAfterCode = false;
+        boolean sawCode = false;
+        boolean separated = false;   // a ';' after code
+        int keepEnd = 0;             // end of the last code or comment before the first trailing ';'
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
+            boolean comment = false;
             if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && (i == 0 || !identifierPart(sql.charAt(i - 1))))) {
                 boolean backslash = c != '\'';
                 i = skipQuoted(sql, backslash ? i + 1 : i, '\'', backslash);
@@ -32,10 +34,10 @@ final class SingleStatement {
                 while (i < n && sql.charAt(i) != '\n') {
                     i++;
                 }
-                continue;
+                comment = true;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 i = skipBlockComment(sql, i);
-                continue;
+                comment = true;
             } else if (c == '$' && (i == 0 || !identifierPart(sql.charAt(i - 1)))) {
                 int tagEnd = dollarTagEnd(sql, i);
                 if (tagEnd > 0) {
@@ -46,7 +48,7 @@ final class SingleStatement {
                     i++;
                 }
             } else if (c == ';') {
-                separatorAfterCode = lastCodeEnd > 0;
+                separated = sawCode;
                 i++;
                 continue;
             } else if (Character.isWhitespace(c)) {
@@ -55,16 +57,23 @@ final class SingleStatement {
             } else {
                 i++;
             }
-            if (separatorAfterCode) {
+            if (comment) {
+                if (!separated) {
+                    keepEnd = i;
+                }
+                continue;
+            }
+            if (separated) {
                 throw ApiError.badRequest("QueryError", "The query string holds more than one statement; the query endpoint runs one "
                         + "statement per request");
             }
-            lastCodeEnd = i;
+            sawCode = true;
+            keepEnd = i;
         }
-        if (lastCodeEnd == 0) {
+        if (!sawCode) {
             throw ApiError.badRequest("QueryError", "The query string holds no statement");
         }
-        return sql.substring(0, lastCodeEnd);
+        return sql.substring(0, keepEnd);
     }
 
     /**

@@ -271,14 +271,15 @@ class PlatformQueryIT {
                 .response((res, content) -> content.asByteArray().doOnNext(b -> someRows.countDown()))
                 .subscribe();
         assertThat(someRows.await(1, TimeUnit.MINUTES)).isTrue();
+        String running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%goes-away%' AND state <> 'idle' AND pid <> pg_backend_pid()";
+        assertThat(platform.postgres().queryForLong(running)).as("the query's session while rows stream").isEqualTo(1);
         call.dispose();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long busy;
         do {
             Thread.sleep(100);
-            busy = platform.postgres().queryForLong("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%goes-away%' "
-                    + "AND state <> 'idle' AND pid <> pg_backend_pid()");
+            busy = platform.postgres().queryForLong(running);
         } while (busy > 0 && System.nanoTime() < deadline);
         assertThat(busy).as("sessions still running or in a transaction for the abandoned query").isZero();
         assertThat(query("SELECT 1").get("data").get(0).get(0).asInt()).isEqualTo(1);

@@ -44,6 +44,7 @@ final class PageWalk<P, E> {
     private List<E> ready;
     private RequestSpec nextRequest;
     private RequestSpec lastFetched;
+    private RuntimeException invalidLink;
     private boolean fetching;
     private volatile boolean cancelled;
     private volatile Disposable inFlight;
@@ -113,7 +114,11 @@ final class PageWalk<P, E> {
                 continue;
             }
             if (!this.current.hasNext() && this.ready == null && this.nextRequest == null && !this.fetching) {
-                this.sink.complete();
+                if (this.invalidLink != null) {
+                    this.sink.error(this.invalidLink);
+                } else {
+                    this.sink.complete();
+                }
                 return;
             }
             if (!this.fetching && this.nextRequest != null && this.ready == null
@@ -146,7 +151,12 @@ final class PageWalk<P, E> {
         // an empty page ends the walk even when it links to another (a known quirk of paged APIs)
         String link = empty ? null : this.next.apply(page);
         if (link != null && !link.isBlank()) {
-            this.nextRequest = this.lastFetched.url(link);
+            try {
+                this.nextRequest = this.lastFetched.url(link);
+            } catch (RuntimeException invalid) {
+                // signalled after this page's items: they are good
+                this.invalidLink = invalid;
+            }
         }
     }
 

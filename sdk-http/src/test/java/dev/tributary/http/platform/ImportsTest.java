@@ -34,6 +34,7 @@ class ImportsTest {
     private static final Queue<String> ANSWERS = new ConcurrentLinkedQueue<>();
     private static WireServer server;
     private VirtualTimeScheduler time;
+    private DelayRecordingScheduler clientTime;
     private PlatformClient platform;
 
     @BeforeAll
@@ -56,7 +57,8 @@ class ImportsTest {
         ANSWERS.clear();
         server.seen().clear();
         this.time = VirtualTimeScheduler.create();
-        this.platform = PlatformClient.builder().baseUrl(server.baseUrl()).apiKey(Fixtures.KEY).scheduler(this.time).build();
+        this.clientTime = new DelayRecordingScheduler(this.time);
+        this.platform = PlatformClient.builder().baseUrl(server.baseUrl()).apiKey(Fixtures.KEY).scheduler(this.clientTime).build();
     }
 
     @AfterEach
@@ -117,12 +119,15 @@ class ImportsTest {
 
         StepVerifier.withVirtualTime(() -> platform.imports().progress(created), () -> time, Long.MAX_VALUE)
                 .expectNextMatches(j -> j.state() == JobState.RECEIVED)
+                .then(() -> scheduled(250))
                 .expectNoEvent(Duration.ofMillis(249))
                 .thenAwait(Duration.ofMillis(1))
                 .expectNextMatches(j -> j.state() == JobState.PROCESSING)
-                .expectNoEvent(Duration.ofMillis(499))                  // the backoff doubles
+                .then(() -> scheduled(500))                             // the backoff doubles
+                .expectNoEvent(Duration.ofMillis(499))
                 .thenAwait(Duration.ofMillis(1))
                 .expectNextMatches(j -> j.state() == JobState.PROCESSING)
+                .then(() -> scheduled(1000))
                 .thenAwait(Duration.ofMillis(1000))
                 .expectNextMatches(j -> j.state() == JobState.DONE)
                 .expectComplete()
@@ -151,6 +156,7 @@ class ImportsTest {
 
         StepVerifier.withVirtualTime(() -> platform.imports().progress(job("RECEIVED", statusUrl())), () -> time, Long.MAX_VALUE)
                 .expectNextMatches(j -> j.state() == JobState.PROCESSING)
+                .then(() -> scheduled(250))
                 .thenAwait(Duration.ofMillis(250))
                 .expectNextMatches(j -> j.state() == JobState.FAILED && j.errorDetails().get("line").asInt() == 17)
                 .expectErrorSatisfies(e -> {
@@ -174,10 +180,13 @@ class ImportsTest {
         // polls at 0, 1 s and 3 s (backoff 1 s then 2 s); the one due at 5 s is after the deadline
         StepVerifier.withVirtualTime(() -> platform.imports().progress(job("RECEIVED", statusUrl()), settings), () -> time, Long.MAX_VALUE)
                 .expectNextCount(1)
+                .then(() -> scheduled(1000))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextCount(1)
+                .then(() -> scheduled(2000))
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNextCount(1)
+                .then(() -> scheduled(2000))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(JobTimeoutException.class)
                         .hasMessageContaining("PROCESSING").hasMessageContaining("3 polls"))
@@ -207,6 +216,16 @@ class ImportsTest {
         assertThatThrownBy(() -> CreateImport.url(URI.create("https://data.example.org/c.csv"), "c").withContentType("text/csv"))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(CreateImport.file(Path.of("a.xlsx"), "t").contentType()).contains("spreadsheetml");
+    }
+
+    /** Waits until the poller has scheduled its next poll, before the test moves the clock. */
+    private void scheduled(long millis) {
+        try {
+            this.clientTime.awaitScheduled(Duration.ofMillis(millis), Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ImportJob job(String state, String statusUrl) {
