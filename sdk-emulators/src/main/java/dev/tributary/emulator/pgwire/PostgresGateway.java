@@ -158,7 +158,7 @@ public final class PostgresGateway implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        new GatewaySession(PostgresGateway.this, ch);
+                        GatewaySession.attach(PostgresGateway.this, ch);
                     }
                 });
         InetSocketAddress local = new InetSocketAddress(loopbackAddress(), builder.port);

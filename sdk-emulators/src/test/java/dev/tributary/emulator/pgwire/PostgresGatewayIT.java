@@ -27,6 +27,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -286,6 +288,48 @@ class PostgresGatewayIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             c.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
             return out.toByteArray();
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsTheServerBackInsteadOfFillingTheGateway() throws Exception {
+        try (WireClient client = new WireClient(gateway.host(), gateway.port())) {
+            Map<String, String> startup = new LinkedHashMap<>();
+            startup.put("user", "alice");
+            startup.put("database", "alice/demo");
+            startup.put("application_name", "stalled-reader");
+            client.startup(WireMessages.PROTOCOL_3_0, startup).read();
+            client.password(KEY);
+            while (client.read().type() != 'Z') {
+                // AuthenticationOk, ParameterStatus..., BackendKeyData
+            }
+            // about 50 MB of rows, far more than the socket buffers and the gateway's write buffer hold
+            byte[] query = "SELECT repeat('x', 1000) FROM generate_series(1, 50000)\0".getBytes(StandardCharsets.US_ASCII);
+            client.writeBytes(new byte[] {'Q'}).writeInt(4 + query.length).writeBytes(query).flush();
+
+            // the gateway stops reading from the server while the client does not read: the backend waits to write
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pg.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stalled-reader' "
+                    + "AND state = 'active' AND wait_event = 'ClientWrite'") == 0) {
+                assertThat(System.nanoTime()).as("the backend never waited to write").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            assertThat(pg.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stalled-reader' "
+                    + "AND wait_event = 'ClientWrite'")).as("still held back").isEqualTo(1);
+
+            // then every row arrives, in order, nothing lost
+            long rows = 0;
+            WireClient.Message message;
+            while ((message = client.read()).type() != 'Z') {
+                if (message.type() == 'D') {
+                    rows++;
+                    assertThat(message.payload()).hasSize(2 + 4 + 1000);
+                } else {
+                    assertThat(message.type()).isIn('T', 'C');
+                }
+            }
+            assertThat(rows).isEqualTo(50_000);
         }
     }
 
