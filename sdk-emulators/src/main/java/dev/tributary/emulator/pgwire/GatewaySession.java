@@ -81,11 +81,19 @@ final class GatewaySession {
     private UpstreamStartup upstreamStartup;
     private UpstreamAuthentication upstreamAuthentication;
 
-    GatewaySession(PostgresGateway gateway, SocketChannel client) {
+    private GatewaySession(PostgresGateway gateway, SocketChannel client) {
         this.gateway = gateway;
         this.client = client;
         this.clientDecoder = new PgFrameDecoder("client", false, MAX_CLIENT_MESSAGE);
-        client.pipeline().addLast("pg-client-frames", this.clientDecoder).addLast("pg-client-startup", this.clientStartup);
+    }
+
+    /**
+     * Takes over a client connection just accepted: its pipeline gets the startup decoder and
+     * handler; the session registers with the gateway once the channel is active.
+     */
+    static void attach(PostgresGateway gateway, SocketChannel client) {
+        GatewaySession session = new GatewaySession(gateway, client);
+        client.pipeline().addLast("pg-client-frames", session.clientDecoder).addLast("pg-client-startup", session.clientStartup);
     }
 
     /** @return whether the session is authenticated and spliced (any thread) */

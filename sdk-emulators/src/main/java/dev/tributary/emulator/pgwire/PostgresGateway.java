@@ -158,7 +158,7 @@ public final class PostgresGateway implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        new GatewaySession(PostgresGateway.this, ch);
+                        GatewaySession.attach(PostgresGateway.this, ch);
                     }
                 });
         InetSocketAddress local = new InetSocketAddress(loopbackAddress(), builder.port);
@@ -234,8 +234,8 @@ public final class PostgresGateway implements AutoCloseable {
     }
 
     /**
-     * @return how many clients were refused before reaching the authenticator's upstream login: a
-     *         password the authenticator refused (28P01), or a plaintext client when TLS is required (28000)
+     * @return how many clients the gateway refused: a password the authenticator refused (28P01),
+     *         or a plaintext startup when TLS is required (28000); neither opens an upstream connection
      */
     public long refusedSessions() {
         return this.refused.sum();

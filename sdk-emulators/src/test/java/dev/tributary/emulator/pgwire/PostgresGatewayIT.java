@@ -4,8 +4,6 @@ import dev.tributary.Tributary;
 import dev.tributary.r2dbc.postgres.BitioOptions;
 import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
-import dev.tributary.sql.load.DataFormat;
-import dev.tributary.sql.load.ExportRequest;
 import dev.tributary.sql.load.LoadRequest;
 import dev.tributary.sql.load.LoadResult;
 import dev.tributary.sql.load.LoadSource;
@@ -16,11 +14,11 @@ import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
+import org.postgresql.PGConnection;
 import reactor.core.publisher.Mono;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +27,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * pgjdbc and the SDK's {@code bitio} backend against the gateway in front of a real PostgreSQL
  * that asks for SCRAM-SHA-256, as bit.io is used: database {@code alice/demo}, the API key as the
- * password. Queries, a 100,000-row stream, a bulk load (COPY FROM) and an export (COPY TO)
+ * password. Queries, a 100,000-row stream, a bulk load (COPY FROM STDIN) and a COPY TO STDOUT
  * through the splice; wrong keys; a cancel request; sessions dropped under a pool.
  */
 class PostgresGatewayIT {
@@ -185,23 +185,20 @@ class PostgresGatewayIT {
         SqlClient viaGateway = bitio(KEY, PoolSettings.defaults());
         SqlClient direct = direct();
         try {
-            // a warm-up each (connections, JIT), then the best of three
-            StreamFacts expected = stream(direct);
-            stream(viaGateway);
-            StreamFacts bestDirect = expected;
-            StreamFacts bestGateway = null;
-            for (int i = 0; i < 3; i++) {
-                StreamFacts d = stream(direct);
-                StreamFacts g = stream(viaGateway);
-                assertThat(g.rows()).isEqualTo(100_000);
-                assertThat(g.sum()).isEqualTo(5_000_050_000L);
-                assertThat(g.checksum()).isEqualTo(expected.checksum());
-                bestDirect = d.elapsed().compareTo(bestDirect.elapsed()) < 0 ? d : bestDirect;
-                bestGateway = bestGateway == null || g.elapsed().compareTo(bestGateway.elapsed()) < 0 ? g : bestGateway;
+            // connect and warm up both, then one measured run each (the machine is shared: figures, not limits)
+            for (SqlClient db : new SqlClient[] {direct, viaGateway}) {
+                assertThat(db.sql("SELECT g FROM generate_series(1, 5000) g").map(row -> row.get(0, Integer.class)).all().count()
+                        .block(TIMEOUT)).isEqualTo(5000);
             }
-            System.out.printf("100,000 rows (int, md5 text) with the SDK, best of 3: direct %d ms (%.0f rows/s), through the gateway %d ms "
-                            + "(%.0f rows/s)%n", bestDirect.elapsed().toMillis(), 1e5 / seconds(bestDirect.elapsed()),
-                    bestGateway.elapsed().toMillis(), 1e5 / seconds(bestGateway.elapsed()));
+            StreamFacts expected = stream(direct);
+            StreamFacts throughGateway = stream(viaGateway);
+            assertThat(expected.rows()).isEqualTo(100_000);
+            assertThat(throughGateway.rows()).isEqualTo(100_000);
+            assertThat(throughGateway.sum()).isEqualTo(5_000_050_000L);
+            assertThat(throughGateway.checksum()).isEqualTo(expected.checksum());
+            System.out.printf("100,000 rows (int, md5 text) with the SDK: direct %d ms (%.0f rows/s), through the gateway %d ms "
+                            + "(%.0f rows/s)%n", expected.elapsed().toMillis(), 1e5 / seconds(expected.elapsed()),
+                    throughGateway.elapsed().toMillis(), 1e5 / seconds(throughGateway.elapsed()));
         } finally {
             close(viaGateway);
             close(direct);
@@ -251,9 +248,8 @@ class PostgresGatewayIT {
     }
 
     @Test
-    void loadsAndExportsCitiesThroughTheGateway() {
+    void copiesCitiesInWithTheSdkLoaderAndOutWithPgjdbcThroughTheGateway() throws SQLException, IOException {
         SqlClient viaGateway = bitio(KEY, PoolSettings.defaults());
-        SqlClient direct = direct();
         try {
             LoadResult loaded = viaGateway.load(LoadRequest.into("cities").source(LoadSource.of(SharedData.file("geonames-cities.csv")))
                     .build()).block(TIMEOUT);
@@ -270,31 +266,71 @@ class PostgresGatewayIT {
             System.out.printf("geonames-cities.csv: %d rows loaded through the gateway (COPY FROM STDIN) in %d ms%n",
                     loaded.rows(), loaded.elapsed().toMillis());
 
-            String query = "SELECT * FROM cities ORDER BY name, lat, lng";
+            // and back out with COPY TO STDOUT (pgjdbc's CopyManager), through the gateway and directly
+            String copy = "COPY (SELECT * FROM cities ORDER BY name, lat, lng) TO STDOUT (FORMAT csv, HEADER)";
             long start = System.nanoTime();
-            byte[] exported = bytes(viaGateway.export(ExportRequest.query(query).format(DataFormat.CSV)));
+            byte[] exported = copyOut(jdbc(KEY, new Properties()), copy);
             long gatewayMillis = (System.nanoTime() - start) / 1_000_000;
             start = System.nanoTime();
-            byte[] exportedDirect = bytes(direct.export(ExportRequest.query(query).format(DataFormat.CSV)));
+            byte[] exportedDirect = copyOut(pg.superuserDataSource("alice/demo").getConnection(), copy);
             long directMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(exported).isEqualTo(exportedDirect);
-            String csv = new String(exported, StandardCharsets.UTF_8);
-            assertThat(csv.lines().count()).isEqualTo(171_076);
-            System.out.printf("export of the cities (%d bytes of CSV) with the SDK: through the gateway %d ms, direct %d ms%n",
+            assertThat(new String(exported, StandardCharsets.UTF_8).lines().count()).isEqualTo(171_076);
+            System.out.printf("COPY TO STDOUT of the cities (%d bytes of CSV) with pgjdbc: through the gateway %d ms, direct %d ms%n",
                     exported.length, gatewayMillis, directMillis);
         } finally {
             close(viaGateway);
-            close(direct);
         }
     }
 
-    private static byte[] bytes(Flux<ByteBuffer> chunks) {
-        return chunks.reduce(new ByteArrayOutputStream(), (out, chunk) -> {
-            byte[] b = new byte[chunk.remaining()];
-            chunk.get(b);
-            out.write(b, 0, b.length);
-            return out;
-        }).map(ByteArrayOutputStream::toByteArray).block(TIMEOUT);
+    private static byte[] copyOut(Connection connection, String copy) throws SQLException, IOException {
+        try (Connection c = connection) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, out);
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsTheServerBackInsteadOfFillingTheGateway() throws Exception {
+        try (WireClient client = new WireClient(gateway.host(), gateway.port())) {
+            Map<String, String> startup = new LinkedHashMap<>();
+            startup.put("user", "alice");
+            startup.put("database", "alice/demo");
+            startup.put("application_name", "stalled-reader");
+            client.startup(WireMessages.PROTOCOL_3_0, startup).read();
+            client.password(KEY);
+            while (client.read().type() != 'Z') {
+                // AuthenticationOk, ParameterStatus..., BackendKeyData
+            }
+            // about 50 MB of rows, far more than the socket buffers and the gateway's write buffer hold
+            byte[] query = "SELECT repeat('x', 1000) FROM generate_series(1, 50000)\0".getBytes(StandardCharsets.US_ASCII);
+            client.writeBytes(new byte[] {'Q'}).writeInt(4 + query.length).writeBytes(query).flush();
+
+            // the gateway stops reading from the server while the client does not read: the backend waits to write
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pg.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stalled-reader' "
+                    + "AND state = 'active' AND wait_event = 'ClientWrite'") == 0) {
+                assertThat(System.nanoTime()).as("the backend never waited to write").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            assertThat(pg.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'stalled-reader' "
+                    + "AND wait_event = 'ClientWrite'")).as("still held back").isEqualTo(1);
+
+            // then every row arrives, in order, nothing lost
+            long rows = 0;
+            WireClient.Message message;
+            while ((message = client.read()).type() != 'Z') {
+                if (message.type() == 'D') {
+                    rows++;
+                    assertThat(message.payload()).hasSize(2 + 4 + 1000);
+                } else {
+                    assertThat(message.type()).isIn('T', 'C');
+                }
+            }
+            assertThat(rows).isEqualTo(50_000);
+        }
     }
 
     @Test

@@ -8,11 +8,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -125,6 +129,44 @@ class UpstreamAuthenticationIT {
                     assertThat(e.getSQLState()).isEqualTo("3D000");
                     assertThat(e.getMessage()).contains("database \"missing\" does not exist");
                 });
+    }
+
+    @Test
+    void forwardsTheUpstreamNegotiationOfANewerProtocolAndWhatFollowsAuthentication() throws IOException {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("user", "trust_user");
+        parameters.put("database", "alice/demo");
+        parameters.put("_pq_.gateway_test_option", "on");
+        try (WireClient client = new WireClient(gateway.host(), gateway.port())) {
+            // protocol 3.1 and an option PostgreSQL 17 does not know: it answers NegotiateProtocolVersion
+            WireClient.Message asked = client.startup(WireMessages.PROTOCOL_3_0 | 1, parameters).read();
+            assertThat(asked.authenticationCode()).isEqualTo(WireMessages.AUTH_CLEARTEXT_PASSWORD);
+            client.password(KEY);
+            WireClient.Message negotiation = client.read();
+            assertThat(negotiation.type()).isEqualTo('v');
+            ByteBuffer payload = ByteBuffer.wrap(negotiation.payload());
+            // "newest minor protocol version" in the documentation; PostgreSQL 17 sends the whole version, 3.0
+            assertThat(payload.getInt()).as("newest protocol version").isEqualTo(WireMessages.PROTOCOL_3_0);
+            assertThat(payload.getInt()).as("options not recognized").isEqualTo(1);
+            assertThat(new String(negotiation.payload(), 8, negotiation.payload().length - 9, StandardCharsets.UTF_8))
+                    .isEqualTo("_pq_.gateway_test_option");
+            WireClient.Message ok = client.read();
+            assertThat(ok.type()).isEqualTo('R');
+            assertThat(ok.authenticationCode()).isEqualTo(WireMessages.AUTH_OK);
+            Map<String, String> serverParameters = new LinkedHashMap<>();
+            boolean backendKey = false;
+            WireClient.Message next;
+            while ((next = client.read()).type() != 'Z') {
+                if (next.type() == 'S') {
+                    String[] pair = next.text().split("\0", -1);
+                    serverParameters.put(pair[0], pair[1]);
+                } else if (next.type() == 'K') {
+                    backendKey = next.payload().length == 8;
+                }
+            }
+            assertThat(serverParameters).containsEntry("session_authorization", "trust_user").containsKey("server_version");
+            assertThat(backendKey).isTrue();
+        }
     }
 
     @Test
