@@ -33,15 +33,16 @@ import java.util.regex.Pattern;
  * export jobs, service accounts and API keys) over a real PostgreSQL, for tests: a reactor-netty
  * server on {@code 127.0.0.1} whose databases are real PostgreSQL databases, whose imports really
  * load rows and whose exports write real files. The contract is the platform's OpenAPI document
- * and its SDKs' behaviour (see {@code shared/fixtures/bitio/API.md}).
+ * (version 0.4.0) and its official SDKs' behaviour.
  *
  * <pre>{@code
  * try (PlatformEmulator platform = PlatformEmulator.builder().build().start()) {   // starts an embedded PostgreSQL too
  *     String key = platform.createUser("alice");                                  // "v2_..."
- *     // POST {platform.baseUrl()}/db/ {"name": "demo"} with "Authorization: Bearer " + key, then
- *     // POST {platform.baseUrl()}/query {"database_name": "alice/demo", "query_string": "SELECT 1"}
+ *     platform.createDatabase("alice", "demo").block();                          // or POST /db/ {"name": "demo"}
+ *     // point the client under test at platform.baseUrl() ("http://127.0.0.1:<port>/v2beta") with the key, then:
  *     platform.enqueueFaults("GET", "/v2beta/import/.*", 2, Fault.tooManyRequests(Duration.ofSeconds(1)));
- *     assertThat(platform.requestCount("GET", "/v2beta/import/.*")).isEqualTo(5);
+ *     // ... run the client ...
+ *     assertThat(platform.requestCount("GET", "/v2beta/import/.*")).isGreaterThan(2);   // it retried
  * }
  * }</pre>
  *
@@ -50,30 +51,53 @@ import java.util.regex.Pattern;
  *   <li><b>Authentication</b>: {@code Authorization: Bearer <key>}; a missing, malformed, unknown or
  *       revoked key is 401 {@code {"detail", "uuid"}}.</li>
  *   <li><b>Databases</b> ({@code /db/}): a database {@code alice/demo} is the PostgreSQL database of
- *       that name, owned by a role of its own; create (201, 409 when it exists, 400 for a bad name,
- *       422 for a missing or mistyped field), get, list, update ({@code name} renames the PostgreSQL
- *       database, {@code is_private}, {@code storage_limit_bytes} capped at the free plan's 3 GiB),
- *       delete (owner only; {@code DROP DATABASE ... WITH (FORCE)}). {@code storage_usage_bytes} is
+ *       that name, owned by a role of its own; create (201; 409 when it exists; 400 for a bad name;
+ *       422 for a missing or mistyped field; 403 for a service account), get, list (the caller's own
+ *       and its service account's), update ({@code name} renames the PostgreSQL database,
+ *       {@code is_private}, {@code storage_limit_bytes} capped at the free plan's 3 GiB), delete
+ *       (owner only; {@code DROP DATABASE ... WITH (FORCE)}). {@code storage_usage_bytes} is
  *       {@code pg_database_size}; {@code usage_current}/{@code usage_previous} count the rows the
- *       query endpoint returned in this and the previous calendar month (of the clock).</li>
- *   <li><b>Query</b> ({@code POST /query[?data_format=objects]}): one statement in a transaction of
- *       its own, streamed (see {@link QueryEndpoint}): {@code metadata} maps each column to its
- *       PostgreSQL type name ({@code int4}, {@code text}, {@code _int4}); SQL errors are 400
- *       {@code QueryError} with the SQLSTATE; more than one statement is a 400 too.</li>
- *   <li><b>Imports</b>: multipart upload or {@code file_url}; a job RECEIVED, PROCESSING, then DONE or
- *       FAILED ({@code error_type}, {@code error_id}, {@code error_details} naming the line, record
- *       and column of bad input); CSV and JSON (array or NDJSON) through the SDK's bulk loader;
- *       other formats through registered converters.</li>
- *   <li><b>Exports</b>: CSV and JSON through the SDK's exporter (other formats through registered
- *       writers), served at an unguessable {@code download_url} without authentication.</li>
+ *       query endpoint returned in this and the previous calendar month of the clock.</li>
+ *   <li><b>Query</b> ({@code POST /query[?data_format=objects]}): one statement (more is a 400; the
+ *       trailing {@code ;} is dropped) in a transaction of its own, read-only for a {@code READER}.
+ *       {@code metadata} maps each column to its PostgreSQL type name ({@code int4}, {@code text},
+ *       {@code _int4}, {@code jsonb}); values are JSON numbers, booleans and strings, {@code json}
+ *       embedded, arrays as arrays, dates and times ISO 8601 in UTC, {@code bytea} as {@code \x...}.
+ *       The body is streamed as rows arrive, with backpressure from the client's socket to the
+ *       database: a million rows do not make the emulator hold them. SQL errors before the first row
+ *       are 400 {@code QueryError} with PostgreSQL's message and SQLSTATE; an error after rows were
+ *       sent closes the connection mid-body. A statement without rows (DDL, {@code INSERT} without
+ *       {@code RETURNING}) answers {@code "metadata": {}, "data": []}; a query with an empty result
+ *       still names its columns (it is described by running it again, read-only, joined to one row
+ *       of NULLs).</li>
+ *   <li><b>Imports</b>: a multipart upload (spooled to disk beyond 16 KiB) or a {@code file_url}
+ *       (fetched); a job RECEIVED, PROCESSING, then DONE, or FAILED with {@code error_type}
+ *       ({@code LoadError}, {@code FileUrlError}, {@code DatabaseError},
+ *       {@code UnsupportedFileFormat: <ext>}), {@code error_id} and {@code error_details} (the
+ *       message, and the line, record and column of bad input). The format comes from the file
+ *       name's extension, or its first bytes (the Python SDK names the upload after the table). CSV
+ *       and JSON (array or NDJSON) are loaded by the SDK's bulk loader, which creates a missing table
+ *       from the inferred column types and appends to an existing one.</li>
+ *   <li><b>Exports</b>: a query or a table, in a read-only transaction, written to a file: CSV and
+ *       JSON by the SDK's exporter. When the job is DONE, {@code download_url} is
+ *       {@code http://127.0.0.1:<port>/downloads/<256-bit token>/<file_name>}, served without
+ *       authentication (like a presigned URL) with {@code Content-Length} and
+ *       {@code Content-Disposition}. {@code file_name} defaults to {@code <table>.<ext>} or
+ *       {@code query_result.<ext>}. A format without a writer fails the job with
+ *       {@code error_type} {@code UnsupportedExportFormat: <format>}.</li>
  *   <li><b>Service accounts and keys</b>: a user's service accounts (created with
- *       {@link #createServiceAccount}), their keys, the caller's own keys, revocation.</li>
+ *       {@link #createServiceAccount}; only users may manage them, a service account's key gets
+ *       403), their keys ({@code POST} and {@code DELETE /service-account/{id}/api-key/}), the
+ *       caller's own keys ({@code POST /api-key/}, {@code DELETE /api-key/[?api_key=]}; deletions
+ *       answer {@code {"revoked": n}}; a key that is not the caller's is 404).</li>
  *   <li><b>Roles</b>: see {@link DatabaseRole}. A database the caller may not see is 404; one it may
- *       see but not change is 403.</li>
+ *       see but not change is 403. Jobs are visible to their creator, its owner and the database's
+ *       owner.</li>
  *   <li><b>Test controls</b>: request counters ({@link #requestCount}), injected faults
- *       ({@link #enqueueFaults}: 429 with {@code Retry-After} in seconds or as an HTTP date, 503,
- *       a non-JSON body, a dropped connection), job timing ({@link Builder#jobTiming}), and
- *       {@link #postgresLogin} for a PostgreSQL wire-protocol gateway.</li>
+ *       ({@link #enqueueFaults}: 429 with {@code Retry-After} in seconds or as an HTTP date, 503, a
+ *       non-JSON body, a dropped connection), job timing ({@link Builder#jobTiming}), and
+ *       {@link #postgresLogin} for a PostgreSQL wire-protocol gateway that takes API keys as
+ *       passwords.</li>
  * </ul>
  *
  * <h2>What it deliberately does not</h2>
@@ -85,7 +109,8 @@ import java.util.regex.Pattern;
  *       database's old name stops working at once (the platform kept it for 30 days).</li>
  *   <li>Collaborators other than service accounts, billing plans other than the free one,
  *       download links that expire (they live as long as the emulator), job retries
- *       ({@code retries} is always 0).</li>
+ *       ({@code retries} is always 0), XLS/XLSX, SQLite and Parquet until their converters and
+ *       writers are registered.</li>
  *   <li>Persistence: accounts, keys and jobs live in memory; the databases live in the PostgreSQL
  *       server (dropped with it when the emulator started it).</li>
  * </ul>

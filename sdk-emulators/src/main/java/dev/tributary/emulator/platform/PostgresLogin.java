@@ -22,6 +22,13 @@ public record PostgresLogin(String host, int port, String database, String user,
 
     /**
      * Checks that nothing is {@code null}.
+     *
+     * @param host     the server's address
+     * @param port     its port
+     * @param database the database
+     * @param user     the role
+     * @param password the role's password
+     * @param role     the platform role
      */
     public PostgresLogin {
         Objects.requireNonNull(host, "host");
