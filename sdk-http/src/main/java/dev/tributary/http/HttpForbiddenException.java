@@ -1,0 +1,20 @@
+package dev.tributary.http;
+
+/**
+ * Status 403 (Forbidden): the credentials are valid but do not allow this operation.
+ */
+public class HttpForbiddenException extends HttpNonTransientException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message      the complete message (method, URL, status and explanation)
+     * @param method       the request method
+     * @param url          the request URL, already redacted
+     * @param status       the response status
+     * @param serviceError what the service said, or {@code null}
+     */
+    public HttpForbiddenException(String message, String method, String url, int status, ServiceError serviceError) {
+        super(message, method, url, status, serviceError, null);
+    }
+}
