@@ -232,7 +232,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
         private final Iterator<Row> rows;
         private final String source;
         private String[] header;
-        private long line;
+        private long lastLine;
 
         SheetReader(Workbook workbook, Iterator<Row> rows, String source) {
             this.workbook = workbook;
@@ -244,9 +244,10 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
         public boolean next(CsvFormat.Record out) throws IOException {
             while (this.rows.hasNext()) {
                 Row row = this.rows.next();
-                this.line = row.getRowNum() + 1L;
+                long line = row.getRowNum() + 1L;
                 if (this.header == null) {
                     String[] values = headerValues(row);
+                    this.lastLine = line;
                     if (values == null) {
                         continue; // a row without a value above the first one that has
                     }
@@ -256,14 +257,14 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
                     }
                     return true;
                 }
-                checkWidth(row);
+                checkWidth(row, line);
                 for (int column = 0; column < this.header.length; column++) {
                     Cell cell = row.getCell(column);
                     out.field(cell == null ? null : text(cell));
                 }
+                this.lastLine = line;
                 return true;
             }
-            this.line++;
             return false;
         }
 
@@ -286,7 +287,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
             return values;
         }
 
-        private void checkWidth(Row row) {
+        private void checkWidth(Row row, long line) {
             if (row.getLastCellNum() <= this.header.length) {
                 return;
             }
@@ -294,7 +295,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
                 if (cell.getColumnIndex() >= this.header.length && text(cell) != null) {
                     throw new LoadException("cell " + cell.getAddress().formatAsString() + " has a value right of the first row's last value (column "
                             + CellReference.convertNumToColString(this.header.length - 1) + "): every row must fit the columns the first row has",
-                            this.source, this.line, 0, CellReference.convertNumToColString(cell.getColumnIndex()), null);
+                            this.source, line, 0, CellReference.convertNumToColString(cell.getColumnIndex()), null);
                 }
             }
         }
@@ -311,9 +312,10 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
             }
         }
 
+        /** @return the row after the last one read: where a failure to read the sheet's rows is */
         @Override
         public long line() {
-            return this.line;
+            return this.lastLine + 1;
         }
 
         @Override
