@@ -90,7 +90,8 @@ import java.util.List;
  * format cannot hold (a text longer than 32,767 characters, more than 1,048,575 rows or 16,384
  * columns) fails the export with an {@link IllegalArgumentException} naming the row and column.
  * Rows go through a window of {@value #ROW_WINDOW} rows in memory; the rest is in POI's
- * compressed temporary file, deleted when the export ends.
+ * temporary file of the sheet's XML (uncompressed: about 5 times the size of the final file, but
+ * no second deflating of every row), deleted when the export ends.
  */
 final class SpreadsheetFiles implements ImportConverter, ExportWriter {
 
@@ -438,7 +439,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
         SheetWriter(List<ExportColumn> columns, Path file) {
             this.columns = columns;
             this.file = file;
-            this.workbook = new SXSSFWorkbook(null, ROW_WINDOW, true, false);
+            this.workbook = new SXSSFWorkbook(null, ROW_WINDOW, false, false);
             try {
                 this.sheet = this.workbook.createSheet(SHEET_NAME);
                 this.dateStyle = style("yyyy-mm-dd");
@@ -483,7 +484,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
             } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
                 cell.setCellValue(((Number) value).intValue());
             } else if (value instanceof Long l) {
-                if (Math.abs(l) <= EXACT_DOUBLE_INTEGER) {
+                if (l >= -EXACT_DOUBLE_INTEGER && l <= EXACT_DOUBLE_INTEGER) {
                     cell.setCellValue(l);
                 } else {
                     cell.setCellValue(l.toString());
