@@ -28,6 +28,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -166,7 +167,7 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
             throw new LoadException("the file is not a readable XLSX spreadsheet (a ZIP archive without a workbook in it, "
                     + "or a corrupt one): " + CsvFormat.describe(e), source, 0, 0, null, e);
         }
-        return firstSheet(workbook, source);
+        return firstSheet(workbook, null, source);
     }
 
     private static CsvFormat.RecordReader openXls(Path file, String source) throws IOException {
@@ -182,8 +183,8 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
                 throw new LoadException("the spreadsheet is encrypted (password-protected); save it without a password",
                         source, 0, 0, null, null);
             }
-            // the workbook closes the container when it is closed
-            return firstSheet(new HSSFWorkbook(filesystem.getRoot(), false), source);
+            // a workbook made from a directory does not close the container: the reader does
+            return firstSheet(new HSSFWorkbook(filesystem.getRoot(), false), filesystem, source);
         } catch (LoadException e) {
             filesystem.close();
             throw e;
@@ -202,13 +203,13 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
         }
     }
 
-    private static CsvFormat.RecordReader firstSheet(Workbook workbook, String source) {
+    private static CsvFormat.RecordReader firstSheet(Workbook workbook, Closeable container, String source) {
         try {
             if (workbook.getNumberOfSheets() == 0) {
                 throw new LoadException("the spreadsheet has no sheet", source, 0, 0, null, null);
             }
             Sheet sheet = workbook.getSheetAt(0);
-            return new SheetReader(workbook, sheet.rowIterator(), source);
+            return new SheetReader(workbook, container, sheet.rowIterator(), source);
         } catch (LoadException e) {
             closeQuietly(workbook);
             throw e;
@@ -230,13 +231,15 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
     private static final class SheetReader implements CsvFormat.RecordReader {
 
         private final Workbook workbook;
+        private final Closeable container;
         private final Iterator<Row> rows;
         private final String source;
         private String[] header;
         private long lastLine;
 
-        SheetReader(Workbook workbook, Iterator<Row> rows, String source) {
+        SheetReader(Workbook workbook, Closeable container, Iterator<Row> rows, String source) {
             this.workbook = workbook;
+            this.container = container;
             this.rows = rows;
             this.source = source;
         }
@@ -321,7 +324,13 @@ final class SpreadsheetFiles implements ImportConverter, ExportWriter {
 
         @Override
         public void close() throws IOException {
-            this.workbook.close();
+            try {
+                this.workbook.close();
+            } finally {
+                if (this.container != null) {
+                    this.container.close();
+                }
+            }
         }
     }
 

@@ -48,9 +48,6 @@ final class SqliteFiles implements ImportConverter {
     private static final String USER_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
             + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
 
-    /** Rows the driver steps through between two checks of the output's size. */
-    private static final int FETCH_SIZE = 500;
-
     @Override
     public Flux<ByteBuffer> toCsv(Path file) {
         return CsvFormat.toCsv(file, "SQLite", SqliteFiles::openTable);
@@ -79,7 +76,6 @@ final class SqliteFiles implements ImportConverter {
             }
             Statement statement = connection.createStatement();
             try {
-                statement.setFetchSize(FETCH_SIZE);
                 ResultSet rows = statement.executeQuery("SELECT * FROM \"" + tables.get(0).replace("\"", "\"\"") + '"');
                 return new TableReader(connection, statement, rows, source);
             } catch (SQLException | RuntimeException e) {

@@ -143,16 +143,17 @@ class SpreadsheetFilesTest {
     }
 
     @Test
-    void convertsTheFirstSheetOfAnXlsWorkbookWithTypedValues() throws IOException {
+    void convertsTheFirstSheetOfAnXlsWorkbookWithTypedValues() throws Exception {
         HSSFWorkbook workbook = new HSSFWorkbook();
         fillTypedSheet(workbook);
         Path xls = save(workbook, "typed.xls");
 
         assertThat(records(text(this.spreadsheets.toCsv(xls)))).isEqualTo(TYPED_RECORDS);
+        assertThat(awaitClosed(xls)).as("closed once read").isZero();
     }
 
     @Test
-    void convertsTheFirstSheetOfAnXlsxWorkbookWithSharedStringsAsAStream() throws IOException {
+    void convertsTheFirstSheetOfAnXlsxWorkbookWithSharedStringsAsAStream() throws Exception {
         XSSFWorkbook workbook = new XSSFWorkbook();
         fillTypedSheet(workbook);
         Path xlsx = save(workbook, "typed.xlsx");
@@ -161,6 +162,7 @@ class SpreadsheetFilesTest {
         assertThat(records(csv)).isEqualTo(TYPED_RECORDS);
         // absent values are empty unquoted fields, the empty string is "" (the loader's NULL and '')
         assertThat(csv).contains("\n4,,,,,,,\n").contains(",false,\"\",\"#DIV/0!\"\n");
+        assertThat(awaitClosed(xlsx)).as("closed once read").isZero();
     }
 
     @Test
@@ -233,10 +235,29 @@ class SpreadsheetFilesTest {
     }
 
     @Test
-    void rejectsAnEmptyFile() throws IOException {
+    void rejectsAnEmptyOrTinyFile() throws IOException {
         Path empty = Files.createFile(this.dir.resolve("empty.xls"));
+        Path tiny = Files.writeString(this.dir.resolve("tiny.xlsx"), "PK");
 
         assertThat(loadFailure(this.spreadsheets.toCsv(empty)).getMessage()).startsWith("the file is not an XLS or XLSX spreadsheet");
+        assertThat(loadFailure(this.spreadsheets.toCsv(tiny)).getMessage()).startsWith("the file is not an XLS or XLSX spreadsheet");
+    }
+
+    @Test
+    void rejectsAnOle2FileWithoutAWorkbook() throws Exception {
+        Path document = this.dir.resolve("letter.xls");
+        try (POIFSFileSystem filesystem = new POIFSFileSystem()) {
+            filesystem.createDocument(new java.io.ByteArrayInputStream(new byte[600]), "WordDocument");
+            try (OutputStream out = Files.newOutputStream(document)) {
+                filesystem.writeFilesystem(out);
+            }
+        }
+
+        LoadException error = loadFailure(this.spreadsheets.toCsv(document));
+
+        assertThat(error.getMessage()).startsWith("the file is not a readable XLS spreadsheet (an OLE2 file without a valid workbook")
+                .endsWith("(letter.xls)");
+        assertThat(awaitClosed(document)).isZero();
     }
 
     @Test
