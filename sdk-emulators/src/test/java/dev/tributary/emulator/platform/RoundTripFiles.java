@@ -102,18 +102,6 @@ final class RoundTripFiles implements AutoCloseable {
         return new Timed<>(rows, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /**
-     * Reads a query's rows as {@link #export} does, without writing them: the part of an export's
-     * time that is the database's and the driver's.
-     *
-     * @return the rows read and the time taken
-     */
-    Timed<Long> scan(String sql) {
-        long start = System.nanoTime();
-        Long rows = this.db.sql(sql).map((Row row, RowMetadata metadata) -> resultRow(row, metadata)).all().count().block(TIMEOUT);
-        return new Timed<>(rows, Duration.ofNanos(System.nanoTime() - start));
-    }
-
     private static ResultRow resultRow(Row row, RowMetadata metadata) {
         List<? extends io.r2dbc.spi.ColumnMetadata> described = metadata.getColumnMetadatas();
         List<ExportColumn> columns = new ArrayList<>(described.size());
