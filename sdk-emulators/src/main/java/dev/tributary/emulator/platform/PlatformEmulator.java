@@ -80,9 +80,12 @@ import java.util.regex.Pattern;
  *       message, and the line, record and column of bad input). The format comes from the file
  *       name's extension, or its first bytes (the Python SDK names the upload after the table). CSV
  *       and JSON (array or NDJSON) are loaded by the SDK's bulk loader, which creates a missing table
- *       from the inferred column types and appends to an existing one.</li>
+ *       from the inferred column types and appends to an existing one; XLS/XLSX (Apache POI, XLSX
+ *       read as a stream), SQLite (sqlite-jdbc; the first table by name) and Parquet (parquet-java)
+ *       files are converted to CSV on the way to the same loader.</li>
  *   <li><b>Exports</b>: a query or a table, in a read-only transaction, written to a file: CSV and
- *       JSON by the SDK's exporter. When the job is DONE, {@code download_url} is
+ *       JSON by the SDK's exporter, {@code xls} as an XLSX workbook (Apache POI, streamed), {@code parquet}
+ *       with parquet-java (Snappy). When the job is DONE, {@code download_url} is
  *       {@code http://127.0.0.1:<port>/downloads/<256-bit token>/<file_name>}, served without
  *       authentication (like a presigned URL) with {@code Content-Length} and
  *       {@code Content-Disposition}. {@code file_name} defaults to {@code <table>.<ext>} or
@@ -116,8 +119,7 @@ import java.util.regex.Pattern;
  *       database's old name stops working at once (the platform kept it for 30 days).</li>
  *   <li>Collaborators other than service accounts, billing plans other than the free one,
  *       download links that expire (they live as long as the emulator), job retries
- *       ({@code retries} is always 0), XLS/XLSX, SQLite and Parquet until their converters and
- *       writers are registered.</li>
+ *       ({@code retries} is always 0).</li>
  *   <li>Persistence: accounts, keys and jobs live in memory; the databases live in the PostgreSQL
  *       server (dropped with it when the emulator started it).</li>
  * </ul>
