@@ -134,8 +134,9 @@ class HttpServiceClientIT {
                     .expectNext(new Database("alice/demo db", true, 1_048_576))
                     .verifyComplete();
         }
-        LoopbackServer.Seen seen = server.seen().stream().filter(s -> s.uri.startsWith("/v2beta/db/alice/")).findFirst().orElseThrow();
-        assertThat(seen.uri).isEqualTo("/v2beta/db/alice/demo%20db");
+        // the db name is one encoded path segment
+        LoopbackServer.Seen seen = server.seen().stream().filter(s -> s.uri.equals("/v2beta/db/alice/demo%20db")).findFirst()
+                .orElseThrow();
         assertThat(seen.header("Authorization")).isEqualTo("Bearer v2_secretkey");
         assertThat(seen.header("User-Agent")).isEqualTo("tributary-test/1.0");
         assertThat(seen.header("Accept")).isEqualTo("application/json");
@@ -393,6 +394,27 @@ class HttpServiceClientIT {
             } finally {
                 late.disposeNow();
             }
+        }
+    }
+
+    @Test
+    void closingReleasesThePoolOnceAndLeavesAnInjectedClientAlone() {
+        HttpServiceClient client = client().build();
+        StepVerifier.create(client.get("/db/alice/demo").retrieveJson()).expectNextCount(1).verifyComplete();
+        StepVerifier.create(client.closeLater()).verifyComplete();
+        StepVerifier.create(client.closeLater()).verifyComplete();
+
+        reactor.netty.resources.ConnectionProvider provider = reactor.netty.resources.ConnectionProvider.create("injected", 2);
+        try {
+            HttpServiceClient injected = client().httpClient(reactor.netty.http.client.HttpClient.create(provider)).build();
+            StepVerifier.create(injected.closeLater()).verifyComplete();
+            StepVerifier.create(client().httpClient(reactor.netty.http.client.HttpClient.create(provider)).build()
+                            .get("/db/alice/demo").retrieveJson())
+                    .expectNextCount(1)
+                    .verifyComplete();
+            assertThat(provider.isDisposed()).isFalse();
+        } finally {
+            provider.disposeLater().block(Duration.ofSeconds(5));
         }
     }
 

@@ -53,13 +53,31 @@ final class FileFormats {
     }
 
     /**
-     * The formats the emulator ships with: CSV and JSON natively; the converters and writers of
-     * the other formats are registered here.
+     * CSV and JSON only, loaded and exported by the SDK itself; every other format fails its job.
+     *
+     * @return the registry
+     */
+    static FileFormats nativeOnly() {
+        return new FileFormats(Map.of(), Map.of());
+    }
+
+    /**
+     * The formats the emulator ships with: CSV and JSON natively; XLS and XLSX (Apache POI), SQLite
+     * (sqlite-jdbc) and Parquet (parquet-java) imports through their converters; {@code xls}
+     * exports written as XLSX and {@code parquet} exports through their writers.
      *
      * @return the registry
      */
     static FileFormats builtIn() {
-        return new FileFormats(Map.of(), Map.of());
+        SpreadsheetFiles spreadsheets = new SpreadsheetFiles();
+        ParquetFiles parquet = new ParquetFiles();
+        return nativeOnly()
+                .withImportConverter("xlsx", spreadsheets)
+                .withImportConverter("xls", spreadsheets)
+                .withImportConverter("sqlite", new SqliteFiles())
+                .withImportConverter("parquet", parquet)
+                .withExportWriter("xls", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheets)
+                .withExportWriter("parquet", "parquet", "application/vnd.apache.parquet", parquet);
     }
 
     /**

@@ -3,9 +3,12 @@ package dev.tributary.emulator.platform;
 import dev.tributary.Tributary;
 import dev.tributary.emulator.platform.Accounts.Account;
 import dev.tributary.emulator.platform.Databases.PlatformDatabase;
+import dev.tributary.emulator.pgwire.PostgresGateway;
+import dev.tributary.emulator.pgwire.UpstreamLogin;
 import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
+import dev.tributary.testkit.postgres.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -77,9 +80,12 @@ import java.util.regex.Pattern;
  *       message, and the line, record and column of bad input). The format comes from the file
  *       name's extension, or its first bytes (the Python SDK names the upload after the table). CSV
  *       and JSON (array or NDJSON) are loaded by the SDK's bulk loader, which creates a missing table
- *       from the inferred column types and appends to an existing one.</li>
+ *       from the inferred column types and appends to an existing one; XLS/XLSX (Apache POI, XLSX
+ *       read as a stream), SQLite (sqlite-jdbc; the first table by name) and Parquet (parquet-java)
+ *       files are converted to CSV on the way to the same loader.</li>
  *   <li><b>Exports</b>: a query or a table, in a read-only transaction, written to a file: CSV and
- *       JSON by the SDK's exporter. When the job is DONE, {@code download_url} is
+ *       JSON by the SDK's exporter, {@code xls} as an XLSX workbook (Apache POI, streamed), {@code parquet}
+ *       with parquet-java (Snappy). When the job is DONE, {@code download_url} is
  *       {@code http://127.0.0.1:<port>/downloads/<256-bit token>/<file_name>}, served without
  *       authentication (like a presigned URL) with {@code Content-Length} and
  *       {@code Content-Disposition}. {@code file_name} defaults to {@code <table>.<ext>} or
@@ -95,22 +101,25 @@ import java.util.regex.Pattern;
  *       owner.</li>
  *   <li><b>Test controls</b>: request counters ({@link #requestCount}), injected faults
  *       ({@link #enqueueFaults}: 429 with {@code Retry-After} in seconds or as an HTTP date, 503, a
- *       non-JSON body, a dropped connection), job timing ({@link Builder#jobTiming}), and
- *       {@link #postgresLogin} for a PostgreSQL wire-protocol gateway that takes API keys as
- *       passwords.</li>
+ *       non-JSON body, a dropped connection), job timing ({@link Builder#jobTiming}), and the
+ *       database endpoint's session controls ({@code databaseEndpoint().closeAllSessions()}).</li>
+ *   <li><b>The database endpoint</b> ({@link #databaseEndpoint()}): PostgreSQL's wire protocol
+ *       where the API key is the password and {@code <username>/<db_name>} the database, as on
+ *       {@code db.bit.io:5432}, so the SDK's {@code bitio} backend and
+ *       {@code PlatformClient.sql("alice/demo")} run against the emulator end to end; TLS required
+ *       when {@link Builder#databaseTls} is set.</li>
  * </ul>
  *
  * <h2>What it deliberately does not</h2>
  * <ul>
- *   <li>TLS, the {@code db.bit.io:5432} endpoint itself (a gateway can be put in front of the
- *       PostgreSQL with {@link #postgresLogin}), idle-session and cold-start behaviour of that
- *       endpoint, connection caps.</li>
+ *   <li>TLS on the HTTP API (loopback only), idle-session and cold-start behaviour of the
+ *       database endpoint (tests drive them with {@code databaseEndpoint().closeAllSessions()} and
+ *       the test kit's fault proxy), connection caps.</li>
  *   <li>Storage limits are reported, not enforced; usage is counted in memory; a renamed
  *       database's old name stops working at once (the platform kept it for 30 days).</li>
  *   <li>Collaborators other than service accounts, billing plans other than the free one,
  *       download links that expire (they live as long as the emulator), job retries
- *       ({@code retries} is always 0), XLS/XLSX, SQLite and Parquet until their converters and
- *       writers are registered.</li>
+ *       ({@code retries} is always 0).</li>
  *   <li>Persistence: accounts, keys and jobs live in memory; the databases live in the PostgreSQL
  *       server (dropped with it when the emulator started it).</li>
  * </ul>
@@ -136,6 +145,7 @@ public final class PlatformEmulator implements AutoCloseable {
     private Jobs jobs;
     private Path workDirectory;
     private DisposableServer server;
+    private PostgresGateway databaseEndpoint;
     private volatile boolean closed;
 
     private PlatformEmulator(Builder settings) {
@@ -190,7 +200,9 @@ public final class PlatformEmulator implements AutoCloseable {
                     .port(this.settings.port)
                     .handle(api::handle)
                     .bindNow(Duration.ofSeconds(30));
-            LOG.info("Platform emulator listening at {} over PostgreSQL {}:{}", baseUrl(), this.postgres.host(), this.postgres.port());
+            this.databaseEndpoint = startDatabaseEndpoint();
+            LOG.info("Platform emulator listening at {} (database endpoint 127.0.0.1:{}) over PostgreSQL {}:{}", baseUrl(),
+                    this.databaseEndpoint.port(), this.postgres.host(), this.postgres.port());
             return this;
         } catch (IOException e) {
             closeQuietly();
@@ -199,6 +211,43 @@ public final class PlatformEmulator implements AutoCloseable {
             closeQuietly();
             throw new IllegalStateException("Could not start the platform emulator: " + e.getMessage(), e);
         }
+    }
+
+    private PostgresGateway startDatabaseEndpoint() throws IOException {
+        PostgresGateway.Builder gateway = PostgresGateway.to(this.postgres.host(), this.postgres.port())
+                .port(this.settings.databasePort)
+                .authenticator((database, user, password) -> postgresLogin(database, password)
+                        .map(login -> UpstreamLogin.of(login.database(), login.user(), login.password())));
+        ServerTls tls = this.settings.databaseTls;
+        if (tls != null) {
+            Path certificates = Files.createDirectories(this.workDirectory.resolve("database-endpoint-tls"));
+            tls.writeServerFiles(certificates);
+            gateway.tls(certificates.resolve(ServerTls.SERVER_CERTIFICATE_FILE), certificates.resolve(ServerTls.SERVER_KEY_FILE))
+                    .requireTls(true);
+        }
+        return gateway.start();
+    }
+
+    /**
+     * The database endpoint: PostgreSQL's wire protocol on 127.0.0.1, where the API key is the
+     * password, the user name is ignored and the database is {@code <username>/<db_name>}, as on
+     * {@code db.bit.io:5432}. An OWNER, ADMIN or WRITER key logs in as the database's owner role,
+     * a READER key as its read-only role; a wrong, revoked or foreign key gets SQLSTATE
+     * {@code 28P01}. With {@link Builder#databaseTls(ServerTls)} the endpoint requires TLS
+     * ({@code sslmode=require} as the service); without it, it speaks plaintext only.
+     * The gateway's counters and {@link PostgresGateway#closeAllSessions()} (the platform closing
+     * idle sessions, a database going to sleep) are for tests.
+     *
+     * @return the running endpoint; its {@code host()} and {@code port()} are what a
+     *         {@code bitio} connection needs
+     * @throws IllegalStateException if the emulator is not running
+     */
+    public PostgresGateway databaseEndpoint() {
+        PostgresGateway endpoint = this.databaseEndpoint;
+        if (endpoint == null || this.closed) {
+            throw new IllegalStateException("The platform emulator is not running");
+        }
+        return endpoint;
     }
 
     private String origin() {
@@ -404,6 +453,9 @@ public final class PlatformEmulator implements AutoCloseable {
         if (this.server != null) {
             this.server.disposeNow(Duration.ofSeconds(10));
         }
+        if (this.databaseEndpoint != null) {
+            this.databaseEndpoint.close();
+        }
         if (this.jobs != null) {
             this.jobs.close();
         }
@@ -438,6 +490,8 @@ public final class PlatformEmulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Scheduler timer = Schedulers.parallel();
         private FileFormats formats = FileFormats.builtIn();
+        private int databasePort;
+        private ServerTls databaseTls;
 
         private Builder() {
         }
@@ -498,6 +552,31 @@ public final class PlatformEmulator implements AutoCloseable {
          */
         public Builder timer(Scheduler timer) {
             this.timer = Objects.requireNonNull(timer, "timer");
+            return this;
+        }
+
+        /**
+         * @param port the {@link PlatformEmulator#databaseEndpoint() database endpoint}'s port on
+         *             127.0.0.1, or 0 (default) for a free one
+         * @return this builder
+         */
+        public Builder databasePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("databasePort must be 0..65535, was " + port);
+            }
+            this.databasePort = port;
+            return this;
+        }
+
+        /**
+         * @param tls the server certificate of the {@link PlatformEmulator#databaseEndpoint()
+         *            database endpoint}, which then requires TLS as the service does; clients
+         *            verify it with {@link ServerTls#rootCertificate()}. Default: no TLS (plaintext
+         *            on loopback, {@code sslmode=disable})
+         * @return this builder
+         */
+        public Builder databaseTls(ServerTls tls) {
+            this.databaseTls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 

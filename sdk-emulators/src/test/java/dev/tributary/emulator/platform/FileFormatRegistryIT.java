@@ -29,7 +29,7 @@ class FileFormatRegistryIT {
 
     @BeforeAll
     static void start() throws IOException {
-        FileFormats formats = FileFormats.builtIn()
+        FileFormats formats = FileFormats.nativeOnly()
                 .withImportConverter(".tsv", new TsvFiles.Converter())
                 .withExportWriter("parquet", "tsv", "text/tab-separated-values", new TsvFiles.Writer());
         platform = PlatformEmulator.builder().fileFormats(formats).jobTiming(java.time.Duration.ZERO, java.time.Duration.ZERO).build().start();

@@ -79,9 +79,22 @@ class FileFormatsTest {
                 .exportWriter("xls");
         assertThat(target.writer()).isSameAs(writer);
         assertThat(target.extension()).isEqualTo("xlsx");
-        assertThat(FileFormats.builtIn().exportWriter("parquet")).isNull();
+        assertThat(FileFormats.nativeOnly().exportWriter("parquet")).isNull();
         assertThatThrownBy(() -> FileFormats.builtIn().withExportWriter("json", "json", "application/json", writer))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theShippedRegistryWiresEverySpreadsheetSqliteAndParquetFormat() {
+        FileFormats formats = FileFormats.builtIn();
+        assertThat(formats.importConverter("xlsx")).isInstanceOf(SpreadsheetFiles.class);
+        assertThat(formats.importConverter("xls")).isInstanceOf(SpreadsheetFiles.class);
+        assertThat(formats.importConverter("sqlite")).isInstanceOf(SqliteFiles.class);
+        assertThat(formats.importConverter("parquet")).isInstanceOf(ParquetFiles.class);
+        assertThat(formats.exportWriter("xls").writer()).isInstanceOf(SpreadsheetFiles.class);
+        assertThat(formats.exportWriter("xls").extension()).isEqualTo("xlsx");
+        assertThat(formats.exportWriter("parquet").writer()).isInstanceOf(ParquetFiles.class);
+        assertThat(FileFormats.nativeOnly().importConverter("xlsx")).isNull();
     }
 
     @Test

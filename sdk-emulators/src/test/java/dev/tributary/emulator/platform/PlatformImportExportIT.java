@@ -187,22 +187,29 @@ class PlatformImportExportIT {
     }
 
     @Test
-    void unsupportedFormatsFailTheJobNamingTheFormat() throws IOException {
+    void corruptSpreadsheetsAndParquetFilesFailAndUnknownFormatsFailNamingTheFormat() throws IOException {
         Path xlsx = scratch.resolve("book.xlsx");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(xlsx))) {
             zip.putNextEntry(new ZipEntry("xl/workbook.xml"));
             zip.write("<workbook/>".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
-        JsonNode failed = http.awaitJob(startImport(Map.of("table_name", "book"), xlsx, "book.xlsx").get("status_url").asText(), alice);
-        assertThat(failed.get("state").asText()).isEqualTo("FAILED");
-        assertThat(failed.get("error_type").asText()).isEqualTo("UnsupportedFileFormat: xlsx");
-        assertThat(failed.get("error_details").get("format").asText()).isEqualTo("xlsx");
+        JsonNode corrupt = http.awaitJob(startImport(Map.of("table_name", "book"), xlsx, "book.xlsx").get("status_url").asText(), alice);
+        assertThat(corrupt.get("state").asText()).isEqualTo("FAILED");
+        assertThat(corrupt.get("error_type").asText()).isEqualTo("LoadError");
+        assertThat(corrupt.get("error_details").get("message").asText()).contains("book.xlsx");
 
-        // told from the first bytes when the name says nothing
+        // told from the first bytes when the name says nothing, then read by the Parquet converter
         Path parquet = Files.write(scratch.resolve("no-extension"), "PAR1\0\0\0\0PAR1".getBytes(StandardCharsets.US_ASCII));
         JsonNode sniffed = http.awaitJob(startImport(Map.of("table_name", "pq"), parquet, "pq").get("status_url").asText(), alice);
-        assertThat(sniffed.get("error_type").asText()).isEqualTo("UnsupportedFileFormat: parquet");
+        assertThat(sniffed.get("state").asText()).isEqualTo("FAILED");
+        assertThat(sniffed.get("error_type").asText()).isEqualTo("LoadError");
+
+        Path gzip = Files.write(scratch.resolve("data.gz"), new byte[] {0x1F, (byte) 0x8B, 8, 0, 0, 0});
+        JsonNode unknown = http.awaitJob(startImport(Map.of("table_name", "gz"), gzip, "data.gz").get("status_url").asText(), alice);
+        assertThat(unknown.get("state").asText()).isEqualTo("FAILED");
+        assertThat(unknown.get("error_type").asText()).isEqualTo("UnsupportedFileFormat: gz");
+        assertThat(unknown.get("error_details").get("format").asText()).isEqualTo("gz");
     }
 
     @Test
@@ -311,18 +318,21 @@ class PlatformImportExportIT {
     }
 
     @Test
-    void exportsFailAsJobsForAMissingTableAndAnUnwiredFormat() {
+    void exportsFailAsJobsForAMissingTableAndWriteWorkbooksForXls() {
         JsonNode missing = http.awaitJob(http.post("/db/alice/data/export/", alice, "{\"export_format\": \"csv\", \"table_name\": \"ghost\"}")
                 .json().get("status_url").asText(), alice);
         assertThat(missing.get("state").asText()).isEqualTo("FAILED");
         assertThat(missing.get("error_type").asText()).isEqualTo("QueryError");
         assertThat(missing.get("download_url").isNull()).isTrue();
 
-        JsonNode xls = http.awaitJob(http.post("/db/alice/data/export/", alice, "{\"export_format\": \"xls\", \"query_string\": \"SELECT 1\"}")
+        assertThat(UUID.fromString(missing.get("error_id").asText())).isNotNull();
+
+        JsonNode xls = http.awaitJob(http.post("/db/alice/data/export/", alice, "{\"export_format\": \"xls\", \"query_string\": \"SELECT 1 AS one\"}")
                 .json().get("status_url").asText(), alice);
-        assertThat(xls.get("state").asText()).isEqualTo("FAILED");
-        assertThat(xls.get("error_type").asText()).isEqualTo("UnsupportedExportFormat: xls");
-        assertThat(UUID.fromString(xls.get("error_id").asText())).isNotNull();
+        assertThat(xls.get("state").asText()).isEqualTo("DONE");
+        assertThat(xls.get("file_name").asText()).isEqualTo("query_result.xlsx");
+        byte[] workbook = http.get(xls.get("download_url").asText(), null).body();
+        assertThat(new String(workbook, 0, 2, StandardCharsets.US_ASCII)).as("an Office Open XML (zip) file").isEqualTo("PK");
     }
 
     @Test
