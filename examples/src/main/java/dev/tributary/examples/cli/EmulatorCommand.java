@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         header = "Runs a local emulator of the data platform's API, for trying the platform commands.",
         description = {
                 "Starts an emulator of the data platform's HTTP API (the bit.io v2beta API) on 127.0.0.1, over an "
-                        + "embedded PostgreSQL, creates a user and prints the base URL, the user and an API key: "
+                        + "embedded PostgreSQL, creates a user and prints the base URL, the user and an API key "
+                        + "(and the PostgreSQL endpoint, where the key is the password): "
                         + "for local use only (plain HTTP, a key of this emulator only, data deleted when it stops).",
                 "",
                 "It runs until Ctrl-C, or until its standard input closes (Ctrl-D); with --ignore-stdin, until "
@@ -48,6 +49,10 @@ final class EmulatorCommand implements Callable<Integer> {
             description = "The HTTP port on 127.0.0.1 (default: a free one).")
     private int port;
 
+    @Option(names = "--db-port", paramLabel = "N", defaultValue = "0",
+            description = "The PostgreSQL endpoint's port on 127.0.0.1 (default: a free one).")
+    private int dbPort;
+
     @Option(names = "--user", paramLabel = "NAME", defaultValue = "demo",
             description = "The user to create (default: ${DEFAULT-VALUE}); its databases are named NAME/<db>.")
     private String user;
@@ -60,10 +65,13 @@ final class EmulatorCommand implements Callable<Integer> {
         if (this.port < 0 || this.port > 65535) {
             throw new ParameterException(this.spec.commandLine(), "--port must be 0..65535, was " + this.port);
         }
+        if (this.dbPort < 0 || this.dbPort > 65535) {
+            throw new ParameterException(this.spec.commandLine(), "--db-port must be 0..65535, was " + this.dbPort);
+        }
         PrintWriter err = this.spec.commandLine().getErr();
         err.println("tributary emulator: starting an embedded PostgreSQL and the platform emulator...");
         err.flush();
-        PlatformEmulator emulator = PlatformEmulator.builder().port(this.port).build().start();
+        PlatformEmulator emulator = PlatformEmulator.builder().port(this.port).databasePort(this.dbPort).build().start();
         // Ctrl-C: stop the HTTP server and the database, delete the data directory.
         Thread shutdownHook = new Thread(emulator::close, "tributary-emulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -74,7 +82,7 @@ final class EmulatorCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(this.spec.commandLine(), "--user: " + e.getMessage());
             }
-            printWelcome(emulator.baseUrl(), apiKey);
+            printWelcome(emulator.baseUrl(), emulator.databaseEndpoint().port(), apiKey);
             waitUntilStopped();
         } finally {
             emulator.close();
@@ -89,13 +97,15 @@ final class EmulatorCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printWelcome(String baseUrl, String apiKey) {
+    private void printWelcome(String baseUrl, int databasePort, String apiKey) {
         PrintWriter out = this.spec.commandLine().getOut();
         out.println("Tributary platform emulator, for local use only: plain HTTP on 127.0.0.1, data deleted when it stops.");
         out.println();
         out.println("  base URL  " + baseUrl);
         out.println("  user      " + this.user);
         out.println("  API key   " + apiKey + "   (a key of this emulator only)");
+        out.println("  PostgreSQL endpoint  127.0.0.1:" + databasePort
+                + "  (database <user>/<db>, password the API key, no TLS)");
         out.println();
         out.println("In another terminal:");
         out.println();

@@ -12,6 +12,11 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -34,6 +39,7 @@ class EmulatorCommandIT {
 
     private static final Pattern BASE_URL = Pattern.compile("(?m)^  export TRIBUTARY_BASE_URL=(http://127\\.0\\.0\\.1:\\d+/v2beta)$");
     private static final Pattern API_KEY = Pattern.compile("(?m)^  export TRIBUTARY_API_KEY=(v2_\\w+)$");
+    private static final Pattern DATABASE_ENDPOINT = Pattern.compile("(?m)^  PostgreSQL endpoint  127\\.0\\.0\\.1:(\\d+) ");
 
     @Test
     void printsAUrlAndKeyThatTheCommandsUseAndStopsWhenStdinCloses() throws Exception {
@@ -64,6 +70,18 @@ class EmulatorCommandIT {
             assertThat(listed.get(0).get("name").asText()).isEqualTo("carol/notes");
             CommandRun typed = CommandRun.of(Map.of(), "db", "list", "--base-url", baseUrl.group(1), "-k", apiKey.group(1));
             assertThat(typed.exitCode()).as(typed::toString).isZero();
+
+            // the PostgreSQL endpoint it printed takes the key as the password
+            assertThat(CommandRun.of(env, "query", "-d", "carol/notes", "CREATE TABLE note (id int, body text)").exitCode()).isZero();
+            assertThat(CommandRun.of(env, "query", "-d", "carol/notes", "INSERT INTO note VALUES (1, 'ok')").exitCode()).isZero();
+            Matcher endpoint = DATABASE_ENDPOINT.matcher(printed);
+            assertThat(endpoint.find()).as(printed).isTrue();
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + endpoint.group(1) + "/"
+                    + URLEncoder.encode("carol/notes", StandardCharsets.UTF_8) + "?sslmode=disable", "carol", apiKey.group(1));
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT body FROM note WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("ok");
+            }
 
             typing.write("a line the emulator ignores\n".getBytes(StandardCharsets.UTF_8));
             typing.flush();

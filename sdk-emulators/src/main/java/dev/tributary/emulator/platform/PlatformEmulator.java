@@ -466,10 +466,14 @@ public final class PlatformEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Closing the platform emulator's pools failed: {}", e.toString());
         }
-        if (this.ownsPostgres && this.postgres != null) {
-            this.postgres.close();
+        try {
+            if (this.ownsPostgres && this.postgres != null) {
+                this.postgres.close();
+            }
+        } finally {
+            // the uploads and exported files go even when stopping the database failed
+            WorkFiles.deleteNow(this.workDirectory);
         }
-        WorkFiles.deleteNow(this.workDirectory);
     }
 
     @Override
