@@ -3,6 +3,7 @@ package dev.tributary.http.platform;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -28,14 +29,19 @@ final class DatabaseEndpoint {
     /** The driver's TLS mode option (r2dbc-postgresql's {@code sslMode}). */
     static final Option<Object> SSL_MODE = Option.valueOf("sslMode");
 
+    /** The driver's trusted certificate authorities option (r2dbc-postgresql's {@code sslRootCert}). */
+    static final Option<Object> SSL_ROOT_CERT = Option.valueOf("sslRootCert");
+
     private final String host;
     private final int port;
     private final String sslMode;
+    private final Path sslRootCert;
 
-    DatabaseEndpoint(String host, int port, String sslMode) {
+    DatabaseEndpoint(String host, int port, String sslMode, Path sslRootCert) {
         this.host = host;
         this.port = port;
         this.sslMode = sslMode;
+        this.sslRootCert = sslRootCert;
     }
 
     static String checkHost(String host) {
@@ -70,19 +76,22 @@ final class DatabaseEndpoint {
      */
     @SuppressWarnings("unchecked")
     ConnectionFactoryOptions options(DatabaseName database, ApiKeySource apiKey) {
-        return ConnectionFactoryOptions.builder()
+        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.builder()
                 .option(ConnectionFactoryOptions.DRIVER, DRIVER)
                 .option(ConnectionFactoryOptions.HOST, this.host)
                 .option(ConnectionFactoryOptions.PORT, this.port)
                 .option(ConnectionFactoryOptions.DATABASE, database.toString())
                 .option(ConnectionFactoryOptions.USER, database.owner())
                 .option((Option<Object>) (Option<?>) ConnectionFactoryOptions.PASSWORD, apiKey.password())
-                .option(SSL_MODE, this.sslMode)
-                .build();
+                .option(SSL_MODE, this.sslMode);
+        if (this.sslRootCert != null) {
+            options.option(SSL_ROOT_CERT, this.sslRootCert);
+        }
+        return options.build();
     }
 
     @Override
     public String toString() {
-        return this.host + ':' + this.port + "?sslmode=" + this.sslMode;
+        return this.host + ':' + this.port + "?sslmode=" + this.sslMode + (this.sslRootCert == null ? "" : "&sslrootcert=" + this.sslRootCert);
     }
 }

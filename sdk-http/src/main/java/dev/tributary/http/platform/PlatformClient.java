@@ -18,6 +18,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class PlatformClient implements AutoCloseable {
     private PlatformClient(Builder b, HttpServiceClient http) {
         this.http = http;
         this.apiKey = b.apiKey;
-        this.endpoint = new DatabaseEndpoint(b.databaseHost, b.databasePort, b.sslMode);
+        this.endpoint = new DatabaseEndpoint(b.databaseHost, b.databasePort, b.sslMode, b.sslRootCert);
         this.sqlPool = b.sqlPool;
         this.sqlCustomizer = b.sqlCustomizer;
         this.databases = new Databases(http);
@@ -268,6 +269,7 @@ public final class PlatformClient implements AutoCloseable {
         private String databaseHost = DatabaseEndpoint.DEFAULT_HOST;
         private int databasePort = DatabaseEndpoint.DEFAULT_PORT;
         private String sslMode = DatabaseEndpoint.DEFAULT_SSL_MODE;
+        private Path sslRootCert;
         private PoolSettings sqlPool = PoolSettings.serverless();
         private UnaryOperator<SqlClientBuilder> sqlCustomizer = UnaryOperator.identity();
 
@@ -436,6 +438,17 @@ public final class PlatformClient implements AutoCloseable {
          */
         public Builder sslMode(String sslMode) {
             this.sslMode = DatabaseEndpoint.checkSslMode(sslMode);
+            return this;
+        }
+
+        /**
+         * @param rootCertificate a PEM file of the certificate authorities that {@code verify-ca} and
+         *                        {@code verify-full} trust for the PostgreSQL endpoint (default: the
+         *                        JDK's trust store); it must exist when a connection is made
+         * @return this builder
+         */
+        public Builder sslRootCert(Path rootCertificate) {
+            this.sslRootCert = Objects.requireNonNull(rootCertificate, "rootCertificate");
             return this;
         }
 

@@ -102,7 +102,7 @@ class PlatformClientTest {
 
     @Test
     void givesTheBitioDriverTheDatabaseTheKeyAsPasswordAndTheTlsMode() {
-        ConnectionFactoryOptions options = new DatabaseEndpoint("127.0.0.1", 6543, DatabaseEndpoint.checkSslMode("DISABLE"))
+        ConnectionFactoryOptions options = new DatabaseEndpoint("127.0.0.1", 6543, DatabaseEndpoint.checkSslMode("DISABLE"), null)
                 .options(DatabaseName.parse("alice/demo"), ApiKeySource.fixed(Fixtures.KEY));
 
         assertThat(options.getValue(ConnectionFactoryOptions.DRIVER)).isEqualTo("bitio");
