@@ -3,8 +3,8 @@ package dev.tributary.examples.cli;
 import dev.tributary.http.platform.CreateExport;
 import dev.tributary.http.platform.DatabaseName;
 import dev.tributary.http.platform.ExportJob;
+import dev.tributary.http.platform.JobState;
 import dev.tributary.http.platform.PlatformClient;
-import dev.tributary.http.polling.JobFailedException;
 import dev.tributary.sql.load.ExportRequest;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,6 +19,7 @@ import reactor.core.publisher.Flux;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,29 +166,32 @@ final class ExportCommand implements Callable<Integer> {
         String task = "export " + (this.what.table != null ? "table " + this.what.table : "query") + " from " + db;
         PlatformClient client = this.platform.connect(this.tributary.environment(), this.tributary.redaction());
         try (JobProgress progress = JobProgress.start(this.tributary, task, this.spec.commandLine().getErr())) {
-            ExportJob job = client.exports().create(db, request).block();
-            progress.state(job.state().name());
-            // Statuses are consumed here, on the command's thread: the display is never updated from an event loop.
-            try (Stream<ExportJob> statuses = client.exports().progress(job).toStream(1)) {
-                for (Iterator<ExportJob> it = statuses.iterator(); it.hasNext(); ) {
-                    job = it.next();
-                    progress.state(job.state().name());
-                }
-            } catch (JobFailedException failed) {
-                progress.close();
-                PlatformJson.write(job, this.spec.commandLine().getOut());
-                throw failed;
-            }
+            ExportJob created = client.exports().create(db, request).block();
+            // on FAILED, the job (with the service's error id and type) goes to stdout before the error
+            ExportJob job = progress.follow(client.exports().progress(created), created, status -> status.state().name(),
+                    last -> {
+                        if (last.state() == JobState.FAILED) {
+                            writeJob(last);
+                        }
+                    });
             progress.state("downloading to " + this.out);
             Long bytes = client.exports().downloadTo(job, this.out).block();
             progress.state(String.format(Locale.ROOT, "downloaded %,d bytes", bytes == null ? 0L : bytes));
             progress.complete();
             progress.close();
-            PlatformJson.write(job, this.spec.commandLine().getOut());
+            writeJob(job);
         } finally {
             client.closeLater().block(CLOSE_TIMEOUT);
         }
         return 0;
+    }
+
+    private void writeJob(ExportJob job) {
+        try {
+            PlatformJson.write(job, this.spec.commandLine().getOut());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the job to stdout", e);
+        }
     }
 
     /** Blocking writes on this (main) thread, a few buffers at a time. */

@@ -3,8 +3,8 @@ package dev.tributary.examples.cli;
 import dev.tributary.http.platform.CreateImport;
 import dev.tributary.http.platform.DatabaseName;
 import dev.tributary.http.platform.ImportJob;
+import dev.tributary.http.platform.JobState;
 import dev.tributary.http.platform.PlatformClient;
-import dev.tributary.http.polling.JobFailedException;
 import dev.tributary.sql.load.HeaderMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code tributary import <file|url> -d <user>/<db> --table T}: an import job on the platform,
@@ -80,26 +78,29 @@ final class ImportCommand implements Callable<Integer> {
         PlatformClient client = this.platform.connect(this.tributary.environment(), this.tributary.redaction());
         try (JobProgress progress = JobProgress.start(this.tributary, "import " + describeSource() + " into " + db,
                 this.spec.commandLine().getErr())) {
-            ImportJob job = client.imports().create(db, request()).block();
-            progress.state(job.state().name());
-            // Statuses are consumed here, on the command's thread: the display is never updated from an event loop.
-            try (Stream<ImportJob> statuses = client.imports().progress(job).toStream(1)) {
-                for (Iterator<ImportJob> it = statuses.iterator(); it.hasNext(); ) {
-                    job = it.next();
-                    progress.state(job.state().name());
-                }
-            } catch (JobFailedException failed) {
-                progress.close();
-                PlatformJson.write(job, this.spec.commandLine().getOut());
-                throw failed;
-            }
+            ImportJob created = client.imports().create(db, request()).block();
+            // on FAILED, the job (with the service's error id, type and details) goes to stdout before the error
+            ImportJob job = progress.follow(client.imports().progress(created), created, status -> status.state().name(),
+                    last -> {
+                        if (last.state() == JobState.FAILED) {
+                            writeJob(last);
+                        }
+                    });
             progress.complete();
             progress.close();
-            PlatformJson.write(job, this.spec.commandLine().getOut());
+            writeJob(job);
         } finally {
             client.closeLater().block(CLOSE_TIMEOUT);
         }
         return 0;
+    }
+
+    private void writeJob(ImportJob job) {
+        try {
+            PlatformJson.write(job, this.spec.commandLine().getOut());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the job to stdout", e);
+        }
     }
 
     private String databaseName() {

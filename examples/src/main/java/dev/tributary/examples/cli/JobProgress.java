@@ -4,13 +4,20 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarRenderer;
 import me.tongfei.progressbar.ProgressState;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Signal;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Shows an import or export job's progress on stderr while the command waits for it: its state
@@ -44,6 +51,42 @@ abstract class JobProgress implements AutoCloseable {
             this.state = newState;
             changed(newState, Duration.ofNanos(System.nanoTime() - this.startNanos));
         }
+    }
+
+    /**
+     * Follows a job's statuses on the calling thread, showing each state, until the job ends.
+     * The statuses are {@linkplain Flux#materialize() materialized} so that the last one (a
+     * {@code FAILED} status) is seen before the error that follows it: a blocking iterator would
+     * throw the error as soon as it arrives, dropping a status still queued.
+     *
+     * @param statuses  the job's statuses until it ends; an error after a {@code FAILED} status
+     * @param job       the job as created
+     * @param stateOf   a status's state
+     * @param onFailure given the last status seen when the statuses end with an error, before it is thrown
+     * @param <T>       the status type
+     * @return the last status (the job as it ended)
+     */
+    final <T> T follow(Flux<T> statuses, T job, Function<T, String> stateOf, Consumer<T> onFailure) {
+        T last = job;
+        state(stateOf.apply(last));
+        Throwable failure = null;
+        try (Stream<Signal<T>> signals = statuses.materialize().toStream(1)) {
+            for (Iterator<Signal<T>> it = signals.iterator(); it.hasNext() && failure == null; ) {
+                Signal<T> signal = it.next();
+                if (signal.isOnNext()) {
+                    last = signal.get();
+                    state(stateOf.apply(last));
+                } else if (signal.isOnError()) {
+                    failure = signal.getThrowable();
+                }
+            }
+        }
+        if (failure != null) {
+            close();
+            onFailure.accept(last);
+            throw Exceptions.propagate(failure);
+        }
+        return last;
     }
 
     /** Shows that the work is complete (a full bar); call before {@link #close()}. */
