@@ -25,7 +25,10 @@ import java.util.function.Supplier;
  * connect, a database starting up) is retried with exponential backoff and jitter until the wake
  * deadline has passed since the first attempt; then
  * the acquire signals {@link DatabaseUnavailableException} with the time waited, the attempts and
- * the last failure. Other failures (authentication, an unknown database) are not retried.
+ * the last failure. Other failures (authentication, an unknown database) are not retried; a TLS
+ * set-up failure (the server does not offer the TLS that {@code sslMode} requires, or its
+ * certificate fails verification) signals {@link ConnectionFailures.TlsSetupException} on the first
+ * attempt.
  * <p>
  * A pooled connection that r2dbc-pool finds dead when it validates it
  * ({@link ConnectionFailures#isStaleConnectionRejected}, after a restart or an idle close) is
@@ -61,8 +64,10 @@ final class ConnectRetry {
 
     /**
      * @param connect opens one connection per call
-     * @return a connection; signals {@link DatabaseUnavailableException} past the deadline, or the
-     *         first non-transient failure as it is
+     * @return a connection; signals {@link DatabaseUnavailableException} past the deadline,
+     *         {@link ConnectionFailures.TlsSetupException} (an
+     *         {@link io.r2dbc.spi.R2dbcNonTransientResourceException}) when TLS cannot be set up as
+     *         configured, or any other non-transient failure as it is
      */
     Mono<Connection> acquire(Supplier<? extends Publisher<? extends Connection>> connect) {
         return Mono.defer(() -> {
@@ -79,6 +84,7 @@ final class ConnectRetry {
                     .retryWhen(this.backoff.doBeforeRetry(signal -> this.counters.connectRetried((int) signal.totalRetries() + 1,
                                     signal.failure())).doBeforeRetry(signal -> LOG.debug("Connect attempt {} failed ({}), retrying: {}",
                             signal.totalRetries() + 1, sqlState(signal.failure()), signal.failure().toString())))
+                    .onErrorMap(ConnectionFailures::typedTlsSetupFailure)
                     .timeout(this.deadline, Mono.defer(() -> Mono.error(new DatabaseUnavailableException(
                             Duration.ofMillis(this.timer.now(TimeUnit.MILLISECONDS) - started), attempts.get(), last.get()))), this.timer);
         });

@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -43,7 +46,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      * @param connectRetry how failed connects are retried
      */
     DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry,
-                     ResilienceCounters counters, java.time.Duration responseTimeout, IdleValidation idleValidation) {
+                     ResilienceCounters counters, Duration responseTimeout, IdleValidation idleValidation) {
         super(fetchSize, counters, responseTimeout);
         this.idleValidation = idleValidation;
         this.connectRetry = connectRetry;
@@ -138,23 +141,56 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
                 (connection, error) -> releasePooled(connection), this::releasePooled);
     }
 
+    /**
+     * BEGIN, the work, then COMMIT; ROLLBACK on error or cancel, and the connection back to the pool
+     * in every case. A cancel can come while BEGIN is still on its way: the driver then believes
+     * the connection idle and skips a ROLLBACK (r2dbc-postgresql decides by the transaction status
+     * of the last answer), and the BEGIN landing afterwards would leave the pooled connection inside
+     * a transaction, where the next borrower's autocommit writes would never be committed. So BEGIN
+     * runs to its answer whatever the subscriber does, and the ROLLBACK waits for it.
+     */
     private <T> Flux<T> transaction(TransactionDefinition definition, Function<? super SqlSession, ? extends Publisher<T>> work) {
-        return Flux.usingWhen(acquirePooled(),
-                connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout());
-                    Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
-                    return Mono.from(begin)
-                            .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
-                                    "the transaction's function returned null")))
-                            .doFinally(signal -> session.end());
-                },
-                connection -> afterwards(Mono.from(connection.commitTransaction())
-                        .onErrorMap(ConnectionFailures::isConnectionLost, lost -> {
-                            counters().outcomeUnknown("COMMIT", lost);
-                            return new OutcomeUnknownException("COMMIT", lost);
-                        }), connection),
-                (connection, error) -> afterwards(rollback(connection, "error"), connection),
-                connection -> afterwards(rollback(connection, "cancel"), connection));
+        return Flux.defer(() -> {
+            Sinks.Empty<Void> begun = Sinks.empty();
+            return Flux.usingWhen(acquirePooled(),
+                    connection -> {
+                        DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout());
+                        Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
+                        // not cancelled with the work: the cancel path below waits for its answer
+                        Mono.from(begin).subscribe(null, begun::tryEmitError, begun::tryEmitEmpty);
+                        return begun.asMono()
+                                .thenMany(Flux.defer(() -> Objects.requireNonNull(work.apply(session),
+                                        "the transaction's function returned null")))
+                                .doFinally(signal -> session.end());
+                    },
+                    connection -> afterwards(Mono.from(connection.commitTransaction())
+                            .onErrorMap(ConnectionFailures::isConnectionLost, lost -> {
+                                counters().outcomeUnknown("COMMIT", lost);
+                                return new OutcomeUnknownException("COMMIT", lost);
+                            }), connection),
+                    (connection, error) -> afterwards(rollbackAfterBegin(begun, connection, "error"), connection),
+                    connection -> afterwards(rollbackAfterBegin(begun, connection, "cancel"), connection));
+        });
+    }
+
+    /**
+     * Rolls back once BEGIN has been answered (successfully or not). An answer that does not come
+     * within the response timeout (a network partition) leaves the connection's state unknown: it
+     * is marked broken, so that the pool destroys it on release instead of lending it again.
+     */
+    private Mono<Void> rollbackAfterBegin(Sinks.Empty<Void> begun, Connection connection, String why) {
+        Mono<Void> answered = begun.asMono().onErrorResume(e -> Mono.empty());
+        Duration timeout = responseTimeout();
+        if (timeout == null) {
+            return answered.then(rollback(connection, why));
+        }
+        return answered.timeout(timeout)
+                .then(rollback(connection, why))
+                .onErrorResume(TimeoutException.class, e -> {
+                    LOG.debug("No answer to BEGIN within {} ms after {}; the connection is discarded", timeout.toMillis(), why);
+                    counters().markBroken(connection);
+                    return Mono.empty();
+                });
     }
 
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {

@@ -6,6 +6,7 @@ import dev.tributary.sql.PoolSettings;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import dev.tributary.testkit.proxy.FaultProxy;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,10 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A database that takes seconds to wake: connections held by a {@link FaultProxy} before they reach PostgreSQL. */
+/**
+ * A database that takes seconds to wake: connections held by a {@link FaultProxy} before they reach
+ * PostgreSQL. A connection that can never succeed (a TLS mode the server cannot meet) is not waited for.
+ */
 class ColdStartIT {
 
     private static EmbeddedPostgresServer pg;
@@ -81,6 +85,36 @@ class ColdStartIT {
             assertThat(db.metrics().connectRetries()).isGreaterThan(0);
         } finally {
             wake.get();
+            db.close().block(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void requiringTlsFromAServerWithoutTlsFailsAtOnceInsteadOfWaitingForAWake() {
+        // the server answers 'N' to the SSLRequest: no retry within the 30 s wake deadline can change that
+        String direct = "r2dbc:postgresql://" + EmbeddedPostgresServer.SUPERUSER + "@" + pg.host() + ":" + pg.port() + "/postgres";
+        SqlClient warm = Tributary.sql(direct + "?sslMode=prefer").pool(PoolSettings.serverless()).build();
+        SqlClient db = Tributary.sql(direct + "?sslMode=require").pool(PoolSettings.serverless()).build();
+        try {
+            // prefer falls back to plain TCP; it also loads the TLS classes the timed attempt below needs
+            assertThat(warm.sql("SELECT 1").mapTo(Integer.class).one().block(Duration.ofSeconds(30))).isEqualTo(1);
+            long started = System.nanoTime();
+            db.sql("SELECT 1").mapTo(Integer.class).one()
+                    .as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(R2dbcNonTransientResourceException.class)
+                            .isNotInstanceOf(DatabaseUnavailableException.class)
+                            .hasMessageContaining("sslMode require requires TLS, which the server does not offer")
+                            .hasMessageContaining("Server support for SSL connection is disabled"))
+                    .verify(Duration.ofSeconds(40));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(db.metrics().connectRetries()).isZero();
+            // sessions open their connections through the same path
+            db.inConnection(session -> session.sql("SELECT 1").mapTo(Integer.class).one())
+                    .as(StepVerifier::create)
+                    .expectError(R2dbcNonTransientResourceException.class)
+                    .verify(Duration.ofSeconds(10));
+        } finally {
+            warm.close().block(Duration.ofSeconds(10));
             db.close().block(Duration.ofSeconds(10));
         }
     }

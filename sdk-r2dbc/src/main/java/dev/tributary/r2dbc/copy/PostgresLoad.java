@@ -9,6 +9,7 @@ import io.r2dbc.postgresql.api.PostgresqlResult;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
@@ -24,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * find or create the table, then stream the source through {@code COPY ... FROM STDIN}.
  */
 final class PostgresLoad {
+
+    /** Sent whatever the driver believes the transaction status is (PostgreSQL only warns when there is no transaction). */
+    private static final String ROLLBACK = "ROLLBACK";
 
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
@@ -59,15 +63,28 @@ final class PostgresLoad {
      * Runs {@code work} in a transaction of its own when the connection is in auto-commit, else in a
      * savepoint of the open transaction, so that a failed or cancelled load leaves nothing behind
      * and the caller's transaction usable.
+     * <p>
+     * BEGIN is sent the moment the transaction's cleanups are in place, so that a cancel while it is
+     * on its way still rolls back; and the ROLLBACK is an unconditional statement sent at once, queued
+     * behind BEGIN on the connection: r2dbc-postgresql's own {@code rollbackTransaction()} is skipped
+     * while the last answer says the connection is idle, and one that waited for BEGIN's answer could
+     * come after the next borrower's statements (the caller releases the connection as soon as it
+     * cancelled the load, without waiting for this cleanup). Either would leave the pooled connection
+     * inside the load's transaction, where the next borrower's autocommit writes are never committed.
      */
     private <T> Mono<T> transactional(Mono<T> work) {
         return Mono.defer(() -> {
             PostgresqlConnection c = this.connection;
             if (c.isAutoCommit()) {
-                return Mono.usingWhen(c.beginTransaction().thenReturn(c), ignored -> work,
+                Sinks.Empty<Void> begun = Sinks.empty();
+                // a Callable resource: the cleanups are in place the moment BEGIN is sent
+                return Mono.usingWhen(Mono.fromSupplier(() -> {
+                            c.beginTransaction().subscribe(null, begun::tryEmitError, begun::tryEmitEmpty);
+                            return c;
+                        }), ignored -> begun.asMono().then(work),
                         ignored -> c.commitTransaction(),
-                        (ignored, error) -> keepingTheError(c.rollbackTransaction(), error),
-                        ignored -> quietly(c.rollbackTransaction()));
+                        (ignored, error) -> keepingTheError(execute(ROLLBACK), error),
+                        ignored -> quietly(execute(ROLLBACK)));
             }
             String savepoint = "tributary_load_" + SAVEPOINTS.incrementAndGet();
             return Mono.usingWhen(c.createSavepoint(savepoint).thenReturn(c), ignored -> work,

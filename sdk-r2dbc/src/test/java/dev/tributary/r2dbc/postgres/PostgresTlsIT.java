@@ -1,11 +1,17 @@
 package dev.tributary.r2dbc.postgres;
 
+import dev.tributary.Tributary;
+import dev.tributary.sql.DatabaseUnavailableException;
+import dev.tributary.sql.PoolSettings;
+import dev.tributary.sql.SqlClient;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import dev.tributary.testkit.postgres.ServerTls;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +21,7 @@ import reactor.test.StepVerifier;
 import javax.net.ssl.SSLHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +68,10 @@ class PostgresTlsIT {
     }
 
     private static ConnectionFactory app(String host, SSLMode mode, Path root) {
+        return ConnectionFactories.get(appOptions(host, mode, root));
+    }
+
+    private static ConnectionFactoryOptions appOptions(String host, SSLMode mode, Path root) {
         AlloyDbOptions.Builder builder = AlloyDbOptions.builder().server(host).port(pg.port()).user("app").password(APP_PASSWORD)
                 .database("postgres");
         if (mode != null) {
@@ -69,7 +80,7 @@ class PostgresTlsIT {
         if (root != null) {
             builder.sslRootCert(root);
         }
-        return ConnectionFactories.get(builder.build());
+        return builder.build();
     }
 
     private static void assertConnects(ConnectionFactory factory, boolean overTls) {
@@ -139,6 +150,41 @@ class PostgresTlsIT {
                         assertThat(error.getMessage()).doesNotContain(APP_PASSWORD);
                     })
                     .verify(TIMEOUT);
+        }
+    }
+
+    @Test
+    void certificateFailuresFailAtOnceThroughTheSdkInsteadOfBeingRetriedUntilTheWakeDeadline() {
+        record Misconfigured(String requirement, ConnectionFactoryOptions options) {
+        }
+        String hostNotNamed = "sslMode verify-full: the server's certificate does not name the host";
+        List<Misconfigured> clients = List.of(
+                // alloydb checks the host name with its own verifier, the plain driver through Netty's endpoint identification
+                new Misconfigured(hostNotNamed, appOptions("127.0.0.1", SSLMode.VERIFY_FULL, tls.rootCertificate())),
+                new Misconfigured(hostNotNamed, ConnectionFactoryOptions.parse("r2dbc:postgresql://app:" + APP_PASSWORD + "@127.0.0.1:"
+                        + pg.port() + "/postgres?sslMode=verify-full&sslRootCert=" + tls.rootCertificate())),
+                new Misconfigured("sslMode verify-ca or verify-full: the server's certificate chain does not lead to a trusted root",
+                        appOptions("localhost", SSLMode.VERIFY_CA, otherAuthority.rootCertificate())));
+        for (Misconfigured client : clients) {
+            String requirement = client.requirement();
+            SqlClient db = Tributary.sql(client.options()).pool(PoolSettings.serverless()).build();
+            try {
+                long started = System.nanoTime();
+                db.sql("SELECT 1").mapTo(Integer.class).one()
+                        .as(StepVerifier::create)
+                        .expectErrorSatisfies(error -> {
+                            assertThat(error).isInstanceOf(R2dbcNonTransientResourceException.class)
+                                    .isNotInstanceOf(DatabaseUnavailableException.class)
+                                    .hasMessageContaining(requirement)
+                                    .hasMessageContaining("Not retried");
+                            assertThat(error.getMessage()).doesNotContain(APP_PASSWORD);
+                        })
+                        .verify(Duration.ofSeconds(40));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as(requirement).isLessThan(Duration.ofSeconds(5));
+                assertThat(db.metrics().connectRetries()).as(requirement).isZero();
+            } finally {
+                db.close().block(Duration.ofSeconds(10));
+            }
         }
     }
 
