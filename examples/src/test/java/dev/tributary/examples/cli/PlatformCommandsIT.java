@@ -1,5 +1,7 @@
 package dev.tributary.examples.cli;
 
+import dev.tributary.testkit.data.SharedData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package dev.tributary.emulator.pgwire;
 
+import dev.tributary.testkit.data.SharedData;
+
 import dev.tributary.Tributary;
 import dev.tributary.r2dbc.postgres.BitioOptions;
 import dev.tributary.sql.PoolSettings;

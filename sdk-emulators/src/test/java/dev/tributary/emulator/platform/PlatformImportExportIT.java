@@ -1,5 +1,7 @@
 package dev.tributary.emulator.platform;
 
+import dev.tributary.testkit.data.SharedData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;

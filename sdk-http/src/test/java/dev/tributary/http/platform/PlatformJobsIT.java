@@ -1,5 +1,7 @@
 package dev.tributary.http.platform;
 
+import dev.tributary.testkit.data.SharedData;
+
 import dev.tributary.emulator.platform.PlatformEmulator;
 import dev.tributary.http.polling.JobFailedException;
 import dev.tributary.sql.load.HeaderMode;
@@ -53,7 +55,7 @@ class PlatformJobsIT {
         platform = PlatformClient.builder().baseUrl(emulator.baseUrl()).apiKey(emulator.createUser("alice")).build();
         platform.databases().create("data").block(TIMEOUT);
         scratch = Files.createTempDirectory("platform-client-it-");
-        Path data = SharedDataSets.directory();
+        Path data = SharedData.directory();
         files = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.get("/data/{name}", (request, response) -> response
                         .sendFile(data.resolve(request.param("name"))).then().subscribeOn(Schedulers.boundedElastic())))
@@ -61,10 +63,10 @@ class PlatformJobsIT {
 
         // the source of the export round trips, timed end to end: create -> DONE
         long start = System.nanoTime();
-        ImportJob done = importFile(CreateImport.file(SharedDataSets.file("geonames-cities.csv"), "cities_src")
+        ImportJob done = importFile(CreateImport.file(SharedData.file("geonames-cities.csv"), "cities_src")
                 .withHeader(HeaderMode.FIRST_ROW));
         LOG.info("FIGURE import of geonames-cities.csv ({} bytes, {} rows): create -> DONE in {} ms (service: {} ms)",
-                Files.size(SharedDataSets.file("geonames-cities.csv")), CITIES, (System.nanoTime() - start) / 1_000_000,
+                Files.size(SharedData.file("geonames-cities.csv")), CITIES, (System.nanoTime() - start) / 1_000_000,
                 Duration.between(done.dateCreated(), done.dateFinished()).toMillis());
     }
 
@@ -103,7 +105,7 @@ class PlatformJobsIT {
             "ourairports-regions.json,   regions,      3901",
             "world-countries.csv,        world,        250"})
     void importsEachRealDataSetWithItsExactRowCount(String file, String table, long rows) {
-        ImportJob done = importFile(CreateImport.file(SharedDataSets.file(file), table));
+        ImportJob done = importFile(CreateImport.file(SharedData.file(file), table));
 
         assertThat(done.state()).isEqualTo(JobState.DONE);
         assertThat(done.dateFinished()).isNotNull();

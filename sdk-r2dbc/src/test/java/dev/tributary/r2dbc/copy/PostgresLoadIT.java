@@ -1,5 +1,7 @@
 package dev.tributary.r2dbc.copy;
 
+import dev.tributary.testkit.data.SharedData;
+
 import dev.tributary.sql.load.ColumnType;
 import dev.tributary.sql.load.DataFormat;
 import dev.tributary.sql.load.HeaderMode;

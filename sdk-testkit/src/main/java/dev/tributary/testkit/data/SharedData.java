@@ -1,19 +1,25 @@
-package dev.tributary.emulator.platform;
+package dev.tributary.testkit.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The project's real data sets ({@code ../shared/data} beside the repository, or the directory in
- * the system property {@code tributary.shared.data}, which the module's failsafe configuration
- * sets). Missing data fails the test: it is never skipped.
+ * The project's real data sets: {@code ../shared/data} beside the repository, or the directory in
+ * the system property {@code tributary.shared.data} (the modules' failsafe configuration sets it).
+ * Missing data fails the test with an {@link IllegalStateException} naming the path: it is never
+ * skipped.
  */
-final class SharedData {
+public final class SharedData {
 
     private SharedData() {
     }
 
-    static Path file(String name) {
+    /**
+     * @param name a file of the data directory, for example {@code geonames-cities.csv}
+     * @return its path
+     * @throws IllegalStateException if the directory or the file is missing
+     */
+    public static Path file(String name) {
         Path file = directory().resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("The data set " + file + " is missing from the shared data directory");
@@ -21,7 +27,11 @@ final class SharedData {
         return file;
     }
 
-    static Path directory() {
+    /**
+     * @return the data directory
+     * @throws IllegalStateException if it does not exist
+     */
+    public static Path directory() {
         String configured = System.getProperty("tributary.shared.data");
         Path dir = configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("../../shared/data").normalize();
