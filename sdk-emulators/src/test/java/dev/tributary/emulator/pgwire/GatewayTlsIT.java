@@ -8,6 +8,7 @@ import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import dev.tributary.testkit.postgres.ServerTls;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,18 +210,22 @@ class GatewayTlsIT {
     void clientsThatRequireTlsRefuseAGatewayWithoutIt() {
         assertThatThrownBy(() -> jdbc("127.0.0.1", plain, sslMode("require")).close())
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("does not support SSL"));
-        // the SDK retries connects it deems transient until its wake deadline: keep that short here
+        // a TLS set-up failure is not transient: it fails at once, not after the serverless wake deadline (30 s)
         SqlClient db = Tributary.sql(BitioOptions.builder()
                         .host(plain.host()).port(plain.port())
                         .database("alice/demo").apiKey(KEY)
                         .sslMode(SSLMode.REQUIRE)
                         .build())
-                .pool(PoolSettings.serverless().toBuilder().wakeDeadline(Duration.ofSeconds(1)).build())
+                .pool(PoolSettings.serverless())
                 .build();
         try {
+            long start = System.nanoTime();
             assertThatThrownBy(() -> db.sql("SELECT 1").map(row -> row.get(0, Integer.class)).one().block(TIMEOUT))
                     .satisfies(error -> System.out.println("r2dbc sslMode=require against a gateway without TLS: " + error))
+                    .isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("TLS")
                     .hasStackTraceContaining("SSL");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         } finally {
             db.close().block(TIMEOUT);
         }
