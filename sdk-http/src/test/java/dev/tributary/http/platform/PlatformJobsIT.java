@@ -43,6 +43,11 @@ class PlatformJobsIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final String DB = "alice/data";
     private static final int CITIES = 171_075;
+    /**
+     * Rows of the export round trips: a slice of the cities, so that four formats stay within seconds
+     * (the whole table's import is timed above; the full-size export is sdk-r2dbc's PostgresExportIT).
+     */
+    private static final int SLICE = 25_000;
 
     private static PlatformEmulator emulator;
     private static PlatformClient platform;
@@ -68,6 +73,9 @@ class PlatformJobsIT {
         LOG.info("FIGURE import of geonames-cities.csv ({} bytes, {} rows): create -> DONE in {} ms (service: {} ms)",
                 Files.size(SharedData.file("geonames-cities.csv")), CITIES, (System.nanoTime() - start) / 1_000_000,
                 Duration.between(done.dateCreated(), done.dateFinished()).toMillis());
+        platform.query(DB, "CREATE TABLE cities_slice AS SELECT * FROM cities_src ORDER BY country, name, lat, lng LIMIT " + SLICE)
+                .rows().then().block(TIMEOUT);
+        assertThat(count("cities_slice")).isEqualTo(SLICE);
     }
 
     @AfterAll
@@ -143,20 +151,20 @@ class PlatformJobsIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ExportFormat.class)
-    void exportsDownloadsAndReimportsTheCitiesIntoEqualRows(ExportFormat format) throws IOException {
+    void exportsDownloadsAndReimportsASliceOfTheCitiesIntoEqualRows(ExportFormat format) throws IOException {
         String suffix = format.apiValue();
         long start = System.nanoTime();
-        ExportJob done = platform.exports().create(DB, CreateExport.table("cities_src", format))
+        ExportJob done = platform.exports().create(DB, CreateExport.table("cities_slice", format))
                 .flatMap(platform.exports()::awaitCompletion).block(TIMEOUT);
         long exported = System.nanoTime();
         assertThat(done.state()).isEqualTo(JobState.DONE);
         assertThat(done.exportFormat()).isEqualTo(format);
-        Path file = scratch.resolve(done.fileName() != null ? done.fileName() : "cities_src." + suffix);
+        Path file = scratch.resolve(done.fileName() != null ? done.fileName() : "cities_slice." + suffix);
         long bytes = platform.exports().downloadTo(done, file).block(TIMEOUT);
         long downloaded = System.nanoTime();
         assertThat(bytes).isEqualTo(Files.size(file)).isPositive();
-        LOG.info("FIGURE export of cities_src ({} rows) as {}: create -> DONE in {} ms (service: {} ms), download of {} bytes"
-                        + " in {} ms, total {} ms", CITIES, suffix, (exported - start) / 1_000_000,
+        LOG.info("FIGURE export of cities_slice ({} rows) as {}: create -> DONE in {} ms (service: {} ms), download of {} bytes"
+                        + " in {} ms, total {} ms", SLICE, suffix, (exported - start) / 1_000_000,
                 Duration.between(done.dateCreated(), done.dateFinished()).toMillis(), bytes, (downloaded - exported) / 1_000_000,
                 (downloaded - start) / 1_000_000);
 
@@ -164,9 +172,9 @@ class PlatformJobsIT {
         ImportJob reimported = importFile(CreateImport.file(file, copy).withHeader(HeaderMode.FIRST_ROW));
 
         assertThat(reimported.state()).isEqualTo(JobState.DONE);
-        assertThat(count(copy)).isEqualTo(CITIES);
-        assertThat(rowsOnlyIn("cities_src", copy)).isZero();
-        assertThat(rowsOnlyIn(copy, "cities_src")).isZero();
+        assertThat(count(copy)).isEqualTo(SLICE);
+        assertThat(rowsOnlyIn("cities_slice", copy)).isZero();
+        assertThat(rowsOnlyIn(copy, "cities_slice")).isZero();
     }
 
     /** Rows (every column as text, duplicates counted) of {@code a} that {@code b} lacks. */
