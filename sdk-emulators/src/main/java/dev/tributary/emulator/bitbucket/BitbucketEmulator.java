@@ -311,7 +311,7 @@ public final class BitbucketEmulator implements AutoCloseable {
     }
 
     /**
-     * Seeds many issues at once (10,000 take well under a second).
+     * Seeds many issues at once (10,000 take about a second).
      *
      * @param workspace the workspace slug
      * @param repo      the repository slug
