@@ -1339,6 +1339,10 @@ final class Store {
         n.putObject("image").put("name", "atlassian/default-image:4");
         ArrayNode script = n.putArray("script_commands");
         script.addObject().put("commandType", "user").put("command", "./mvnw -B verify").put("name", "./mvnw -B verify");
+        String clone = "git clone --branch=\"" + p.refName + "\" --depth 50 " + site() + "/" + r.fullName() + ".git $BUILD_DIR";
+        n.putArray("setup_commands").addObject().put("commandType", "user").put("command", clone).put("name", clone);
+        n.putArray("teardown_commands").addObject().put("commandType", "system").put("action", "PROCESS_TEST_REPORTS")
+                .put("command", "echo \"Processing test reports\"").put("name", "Process Test Reports");
         n.putObject("trigger").put("type", "pipeline_step_trigger_automatic");
         ObjectNode state = n.putObject("state");
         Instant started = p.createdOn.plus(this.pipelinePending);
