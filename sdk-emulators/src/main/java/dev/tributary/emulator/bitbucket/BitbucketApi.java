@@ -265,10 +265,20 @@ final class BitbucketApi {
                 requireGet(method);
                 // a revision may be a branch name with slashes, encoded or not
                 return page(call, this.store.commits(r, rest.size() == 1 ? null : String.join("/", rest.subList(1, rest.size()))), Paging.COMMITS);
+            case "commit":
+                requireGet(method);
+                if (rest.size() == 2) {
+                    return object(call, 200, this.store.commit(r, rest.get(1)));
+                }
+                break;
             case "refs":
                 requireGet(method);
                 if (rest.size() == 2 && (rest.get(1).equals("branches") || rest.get(1).equals("tags"))) {
                     return page(call, this.store.refs(r, rest.get(1).equals("tags")), Paging.LIST);
+                }
+                if (rest.size() > 2 && (rest.get(1).equals("branches") || rest.get(1).equals("tags"))) {
+                    // a ref name may have slashes, encoded or not
+                    return object(call, 200, this.store.ref(r, String.join("/", rest.subList(2, rest.size())), rest.get(1).equals("tags")));
                 }
                 if (rest.size() == 1) {
                     List<ObjectNode> all = this.store.refs(r, false);

@@ -912,6 +912,21 @@ final class Store {
         return n;
     }
 
+    /** @return one branch or tag; 404 when there is none of that name */
+    synchronized ObjectNode ref(Repo r, String name, boolean tag) {
+        for (ObjectNode n : refs(r, tag)) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw ApiException.notFound((tag ? "Tag " : "Branch ") + name + " not found in " + r.fullName());
+    }
+
+    /** @return the commit a hash (or a prefix of at least 7, or a ref name) names; 404 otherwise */
+    synchronized ObjectNode commit(Repo r, String revision) {
+        return commitDoc(r, revision(r, revision));
+    }
+
     synchronized List<ObjectNode> refs(Repo r, boolean tags) {
         List<ObjectNode> out = new ArrayList<>();
         String base = api() + "/repositories/" + r.fullName();
