@@ -152,6 +152,18 @@ public abstract class PagedResource<T, R extends PagedResource<T, R>> {
     }
 
     /**
+     * Sends no {@code sort}, not even the resource's default one (issues and pull requests are sorted
+     * by {@code id} unless told otherwise), and takes the service's order. Bitbucket's unsorted
+     * pages drift when the collection changes during a walk: items seen twice are dropped, but an
+     * item that moved across a page boundary the other way is missed (a gap no client can detect).
+     *
+     * @return a copy of this resource without sorting
+     */
+    public final R unsorted() {
+        return with(this.options.withSort(""));
+    }
+
+    /**
      * Asks for a partial response ({@code fields=a,b,c}; Bitbucket's "partial responses"): {@code -x}
      * removes a field, {@code +x} adds one to the defaults, a plain path keeps only the paths named
      * ({@code values.id,values.title}). A {@code +} is sent percent-encoded ({@code %2B}), as
@@ -229,7 +241,7 @@ public abstract class PagedResource<T, R extends PagedResource<T, R>> {
             spec = spec.query("q", this.options.q());
         }
         String sort = this.options.sort() != null ? this.options.sort() : defaultSort();
-        if (sort != null) {
+        if (sort != null && !sort.isEmpty()) {
             spec = spec.query("sort", sort);
         }
         if (!this.options.fields().isEmpty()) {
