@@ -321,6 +321,29 @@ class BitbucketClientIT {
     }
 
     @Test
+    void ridesOutARollingWindowRateLimitWithBackoff() {
+        String repo = repo("limited");
+        emulator.seedIssues(WS, repo, 1_000, i -> IssueSeed.varied(i, List.of("alice")));
+        String token = emulator.createApiToken("alice@example.com");
+        try (BitbucketClient patient = BitbucketClient.builder()
+                .baseUrl(emulator.baseUrl())
+                .auth(Auth.basic("alice@example.com", () -> token))
+                .retry(RetrySettings.builder().maxAttempts(8).backoff(Duration.ofMillis(20), Duration.ofMillis(200)).jitter(0.5).build())
+                .build()) {
+            emulator.resetRequestCounts();
+            emulator.rateLimit(4, Duration.ofMillis(300));
+            List<Integer> ids = patient.issues(WS, repo).pagelen(100).list().map(Issue::id).collectList().block(WAIT);
+            assertThat(ids).containsExactlyElementsOf(IntStream.rangeClosed(1, 1_000).boxed().toList());
+            long requests = emulator.requestCount("GET", issuesPath(repo) + "/?");
+            assertThat(requests - 10).as("429s answered and ridden out").isPositive();
+            System.out.printf("rate limit 4 per 300 ms: 1,000 issues in 10 pages took %d requests (%d answered 429)%n",
+                    requests, requests - 10);
+        } finally {
+            emulator.clearRateLimit();
+        }
+    }
+
+    @Test
     void followsAPipelineToSuccessfulThroughItsStates() {
         String repo = repo("ci-green");
         List<Pipeline> progress = bb.pipelines(WS, repo).runWithProgress(PipelineTarget.branch("main")).collectList().block(WAIT);
