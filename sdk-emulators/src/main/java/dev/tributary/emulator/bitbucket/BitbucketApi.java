@@ -29,7 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -97,7 +97,7 @@ final class BitbucketApi {
         if (error instanceof BbqlException bbql) {
             error = ApiException.badRequest(bbql.getMessage());
         }
-        String id = UUID.randomUUID().toString().replace("-", "");
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong()); // not a UUID: SecureRandom may read /dev/urandom on the event loop
         if (error instanceof ApiException api) {
             if (api.status() == 401) {
                 response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"Bitbucket.org HTTP\"");
@@ -263,10 +263,8 @@ final class BitbucketApi {
                 return pullRequests(call, method, r, rest);
             case "commits":
                 requireGet(method);
-                if (rest.size() <= 2) {
-                    return page(call, this.store.commits(r, rest.size() == 2 ? rest.get(1) : null), Paging.COMMITS);
-                }
-                break;
+                // a revision may be a branch name with slashes, encoded or not
+                return page(call, this.store.commits(r, rest.size() == 1 ? null : String.join("/", rest.subList(1, rest.size()))), Paging.COMMITS);
             case "refs":
                 requireGet(method);
                 if (rest.size() == 2 && (rest.get(1).equals("branches") || rest.get(1).equals("tags"))) {

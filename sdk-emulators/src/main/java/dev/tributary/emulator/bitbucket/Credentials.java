@@ -72,7 +72,8 @@ final class Credentials {
     private record Code(Consumer consumer, User user, String redirectUri, Instant expiresAt) {
     }
 
-    private final SecureRandom random = new SecureRandom();
+    /** DRBG, seeded once here (on the caller's thread): later draws compute, they do not read {@code /dev/urandom} on an event loop. */
+    private final SecureRandom random = drbg();
     private final Clock clock;
     private final Store store;
     private final Duration accessTokenLifetime;
@@ -83,6 +84,16 @@ final class Credentials {
     private final Map<String, RefreshToken> refreshTokens = new HashMap<>();
     private final Map<String, Code> codes = new HashMap<>();
     private final Map<String, LongAdder> grants = new ConcurrentHashMap<>();
+
+    private static SecureRandom drbg() {
+        try {
+            SecureRandom r = SecureRandom.getInstance("DRBG");
+            r.nextBytes(new byte[16]);
+            return r;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("DRBG is part of every Java 9+ runtime", e);
+        }
+    }
 
     Credentials(Clock clock, Store store, Duration accessTokenLifetime, Duration codeLifetime) {
         this.clock = clock;
