@@ -8,6 +8,7 @@ import dev.tributary.emulator.bitbucket.PagingQuirk;
 import dev.tributary.emulator.bitbucket.PipelineResult;
 import dev.tributary.emulator.bitbucket.PullRequestSeed;
 import dev.tributary.emulator.bitbucket.ReceivedQuery;
+import dev.tributary.http.HttpBadRequestException;
 import dev.tributary.http.HttpNotFoundException;
 import dev.tributary.http.HttpTransientException;
 import dev.tributary.http.RetrySettings;
@@ -106,14 +107,15 @@ class BitbucketClientIT {
         emulator.seedTag(WS, repo, "v1.0");
         assertThat(bb.branches(WS, repo).list().map(Branch::name).collectList().block(WAIT))
                 .containsExactlyInAnyOrder("main", "feature/x");
-        assertThat(bb.branches(WS, repo).get("main").block(WAIT).target().hash()).isEqualTo(head);
+        assertThat(bb.branches(WS, repo).filter(Bbql.field("name").eq("main")).list().collectList().block(WAIT))
+                .singleElement().satisfies(main -> assertThat(main.target().hash()).isEqualTo(head));
         assertThat(bb.tags(WS, repo).list().map(Tag::name).collectList().block(WAIT)).containsExactly("v1.0");
-        assertThat(bb.tags(WS, repo).get("v1.0").block(WAIT).target().hash()).isEqualTo(head);
+        assertThat(bb.tags(WS, repo).list().blockFirst(WAIT).target().hash()).isEqualTo(head);
 
         // cursor paging: 45 seeded + the initial commit, 20 per page
         List<Commit> commits = bb.commits(WS, repo).pagelen(20).list().collectList().block(WAIT);
         assertThat(commits).hasSize(46).extracting(Commit::hash).doesNotHaveDuplicates().first().isEqualTo(head);
-        assertThat(bb.commits(WS, repo).get(head).block(WAIT).hash()).isEqualTo(head);
+        assertThat(bb.commits(WS, repo).revision("feature/x").pagelen(100).list().count().block(WAIT)).isEqualTo(46);
 
         int open = emulator.seedPullRequest(WS, repo, PullRequestSeed.open("Open one", "feature/a", "bob"));
         int merged = emulator.seedPullRequest(WS, repo, PullRequestSeed.open("Merged one", "feature/b", "bob").withState("MERGED"));
@@ -127,7 +129,9 @@ class BitbucketClientIT {
         assertThat(created.state()).isEqualTo("OPEN");
         assertThat(created.source().branch().name()).isEqualTo("feature/x");
         assertThat(bb.pullRequests(WS, repo).get(created.id()).block(WAIT).title()).isEqualTo("New");
-        Participant approval = bb.pullRequests(WS, repo).approve(created.id()).block(WAIT);
+        assertThatThrownBy(() -> bb.pullRequests(WS, repo).approve(created.id()).block(WAIT))
+                .isInstanceOf(HttpBadRequestException.class).hasMessageContaining("approve your own pull request");
+        Participant approval = bb.pullRequests(WS, repo).approve(open).block(WAIT);
         assertThat(approval.approved()).isTrue();
         assertThat(approval.user().uuid()).isEqualTo(alice.uuid());
 

@@ -98,6 +98,22 @@ class BitbucketWireIT {
     }
 
     @Test
+    void getsRefsAndCommitsByNameWithSlashesEncoded() {
+        serve((uri, response) -> uri.contains("/refs/branches/")
+                ? json(response, 200, "{\"name\": \"feature/x\", \"target\": {\"hash\": \"abc\"}}")
+                : uri.contains("/refs/tags/")
+                ? json(response, 200, "{\"name\": \"v1.0\", \"target\": {\"hash\": \"def\"}}")
+                : json(response, 200, "{\"hash\": \"0123abcd\", \"message\": \"m\"}"));
+        assertThat(this.bb.branches("ws", "r").get("feature/x").block(WAIT).target().hash()).isEqualTo("abc");
+        assertThat(this.bb.tags("ws", "r").get("v1.0").block(WAIT).target().hash()).isEqualTo("def");
+        assertThat(this.bb.commits("ws", "r").get("0123abcd").block(WAIT).message()).isEqualTo("m");
+        assertThat(this.uris).containsExactly(
+                "GET /2.0/repositories/ws/r/refs/branches/feature%2Fx",
+                "GET /2.0/repositories/ws/r/refs/tags/v1.0",
+                "GET /2.0/repositories/ws/r/commit/0123abcd");
+    }
+
+    @Test
     void readsBitbucketsErrorBodyIntoTheException() {
         serve((uri, response) -> json(response, 400, """
                 {"type": "error", "error": {"message": "Invalid field name: bogus", "detail": "at position 0",
