@@ -11,6 +11,7 @@ import dev.tributary.emulator.bitbucket.ReceivedQuery;
 import dev.tributary.http.HttpBadRequestException;
 import dev.tributary.http.HttpNotFoundException;
 import dev.tributary.http.HttpTransientException;
+import dev.tributary.http.HttpUnauthorizedException;
 import dev.tributary.http.RetrySettings;
 import dev.tributary.http.auth.Auth;
 import dev.tributary.http.polling.JobFailedException;
@@ -140,6 +141,25 @@ class BitbucketClientIT {
         assertThat(bb.pipelines(WS, repo).get(pipeline.uuid()).block(WAIT).resultName()).isEqualTo("SUCCESSFUL");
         assertThat(bb.pipelines(WS, repo).steps(pipeline.uuid()).list().collectList().block(WAIT))
                 .isNotEmpty().allSatisfy(step -> assertThat(step.state().name()).isEqualTo("COMPLETED"));
+    }
+
+    @Test
+    void authenticatesWithAccessTokensAndRefusesBadCredentialsTyped() {
+        String repo = repo("tokens");
+        emulator.seedIssues(WS, repo, 3, i -> IssueSeed.varied(i, List.of()));
+        String accessToken = emulator.createAccessToken("bob", WS);
+        try (BitbucketClient bearer = BitbucketClient.builder().baseUrl(emulator.baseUrl()).auth(Auth.bearer(accessToken)).build();
+             BitbucketClient wrong = BitbucketClient.builder().baseUrl(emulator.baseUrl())
+                     .auth(Auth.basic("alice@example.com", () -> "not-the-token")).retry(RetrySettings.none()).build();
+             BitbucketClient appPassword = BitbucketClient.builder().baseUrl(emulator.baseUrl())
+                     .auth(Auth.basic("alice", () -> "app-password")).retry(RetrySettings.none()).build()) {
+            assertThat(bearer.currentUser().block(WAIT).nickname()).isEqualTo("bob");
+            assertThat(bearer.issues(WS, repo).list().count().block(WAIT)).isEqualTo(3);
+            assertThatThrownBy(() -> wrong.currentUser().block(WAIT)).isInstanceOf(HttpUnauthorizedException.class)
+                    .hasMessageNotContaining("not-the-token");
+            assertThatThrownBy(() -> appPassword.currentUser().block(WAIT)).isInstanceOf(HttpUnauthorizedException.class)
+                    .hasMessageContaining("pp password");
+        }
     }
 
     @Test
