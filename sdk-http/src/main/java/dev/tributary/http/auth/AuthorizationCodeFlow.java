@@ -119,15 +119,30 @@ public final class AuthorizationCodeFlow {
      */
     public Mono<Tokens> authorize(Consumer<URI> openAuthorizeUrl) {
         Objects.requireNonNull(openAuthorizeUrl, "openAuthorizeUrl");
-        return Mono.defer(() -> {
-            Attempt attempt = new Attempt();
-            return Mono.usingWhen(
-                    HttpServer.create().host(this.host).port(this.callbackPort).handle(attempt::handle).bind(),
-                    server -> attempt.run(server, openAuthorizeUrl),
-                    AuthorizationCodeFlow::close,
-                    (server, error) -> close(server),
-                    AuthorizationCodeFlow::close);
-        });
+        // the state and verifier come from SecureRandom, which may read /dev/urandom: not on an event loop
+        return Mono.fromCallable(Attempt::new).subscribeOn(Schedulers.boundedElastic()).flatMap(attempt ->
+                Mono.usingWhen(
+                        HttpServer.create().host(this.host).port(this.callbackPort).handle(attempt::handle).bind(),
+                        server -> attempt.run(server, openAuthorizeUrl),
+                        AuthorizationCodeFlow::close,
+                        (server, error) -> close(server),
+                        AuthorizationCodeFlow::close));
+    }
+
+    /**
+     * Runs {@link #authorize(Consumer)} only when the store holds no refresh token yet: what a CLI's
+     * {@code login} does on every start. Stored tokens are emitted as they are (the access token may
+     * have expired: {@link #auth()} refreshes it).
+     *
+     * @param openAuthorizeUrl as for {@link #authorize(Consumer)}; not called when tokens are stored
+     * @return the stored tokens, or those of a new authorization; onError as {@link #authorize(Consumer)},
+     * or the store's load error
+     */
+    public Mono<Tokens> authorizeIfNeeded(Consumer<URI> openAuthorizeUrl) {
+        Objects.requireNonNull(openAuthorizeUrl, "openAuthorizeUrl");
+        return this.store.load()
+                .filter(tokens -> tokens.refreshToken().isPresent())
+                .switchIfEmpty(Mono.defer(() -> authorize(openAuthorizeUrl)));
     }
 
     /**

@@ -224,6 +224,20 @@ class AuthorizationCodeFlowIT {
     }
 
     @Test
+    void authorizeIfNeededOpensTheBrowserOnlyWithoutAStoredRefreshToken() throws Exception {
+        TokenStore store = TokenStore.inMemory();
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(endpoint(), this.server.authorizeUrl()).tokenStore(store).build();
+        CompletableFuture<URI> opened = new CompletableFuture<>();
+        Tokens first = flow.authorizeIfNeeded(browser(opened, new CompletableFuture<>())).block(WAIT);
+        assertThat(opened).isDone();
+        Tokens again = flow.authorizeIfNeeded(url -> {
+            throw new AssertionError("the browser must not open when tokens are stored");
+        }).block(WAIT);
+        assertThat(again).isEqualTo(first);
+        assertThat(this.server.authorizeRequests).hasSize(1);
+    }
+
+    @Test
     void theCodeChallengeIsTheRfc7636Example() {
         // RFC 7636 Appendix B
         assertThat(AuthorizationCodeFlow.codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
