@@ -238,6 +238,16 @@ class AuthorizationCodeFlowIT {
     }
 
     @Test
+    void aNewAuthorizationReplacesTheTokensTheFlowsAuthHadCached() {
+        TokenStore store = TokenStore.inMemory();
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(endpoint(), this.server.authorizeUrl()).tokenStore(store).build();
+        Tokens first = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(flow.auth().authorization().block(WAIT)).isEqualTo("Bearer " + first.accessToken().orElseThrow());
+        Tokens second = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(flow.auth().authorization().block(WAIT)).isEqualTo("Bearer " + second.accessToken().orElseThrow());
+    }
+
+    @Test
     void theCodeChallengeIsTheRfc7636Example() {
         // RFC 7636 Appendix B
         assertThat(AuthorizationCodeFlow.codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
