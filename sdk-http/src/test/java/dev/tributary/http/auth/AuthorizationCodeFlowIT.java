@@ -248,6 +248,18 @@ class AuthorizationCodeFlowIT {
     }
 
     @Test
+    void aPublicClientWithPkceSendsItsIdInTheFormAndNoBasicCredentials() {
+        TokenEndpoint publicClient = TokenEndpoint.builder().tokenUrl(this.server.tokenUrl()).clientId(TokenServer.CLIENT_ID)
+                .clock(this.clock).build();
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(publicClient, this.server.authorizeUrl()).pkce(true).build();
+        Tokens tokens = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(tokens.accessToken()).isPresent();
+        assertThat(this.server.forms.get(0)).containsEntry("client_id", TokenServer.CLIENT_ID).containsKey("code_verifier");
+        assertThat(this.server.clientAuthorizations).containsExactly("null");
+        assertThat(publicClient.toString()).contains("public client");
+    }
+
+    @Test
     void theCodeChallengeIsTheRfc7636Example() {
         // RFC 7636 Appendix B
         assertThat(AuthorizationCodeFlow.codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
