@@ -424,7 +424,7 @@ final class BitbucketApi {
     // ------------------------------------------------------------------ helpers
 
     private static void requireGet(HttpMethod method) {
-        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+        if (!method.equals(HttpMethod.GET)) {
             throw new ApiException(405, "Method " + method.name() + " not allowed here", null, null);
         }
     }

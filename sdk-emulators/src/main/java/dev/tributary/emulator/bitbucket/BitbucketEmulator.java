@@ -473,7 +473,10 @@ public final class BitbucketEmulator implements AutoCloseable {
         this.controls.resetRequestCounts();
     }
 
-    /** @return every request received, in arrival order (faulted ones included); an unmodifiable copy */
+    /**
+     * @return every request received, in arrival order (faulted ones included; the last 100,000
+     *         only); an unmodifiable copy
+     */
     public List<ReceivedQuery> receivedQueries() {
         return this.controls.receivedQueries(null);
     }

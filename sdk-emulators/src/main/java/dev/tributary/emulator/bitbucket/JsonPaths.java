@@ -245,8 +245,7 @@ final class JsonPaths {
         String name = segments[i];
         boolean last = i == segments.length - 1;
         if (name.equals("*")) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : source.properties()) {
                 if (last) {
                     target.set(e.getKey(), e.getValue().deepCopy());
                 } else {
