@@ -1,5 +1,6 @@
 package dev.tributary.emulator.pgwire;
 
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -15,6 +16,9 @@ import java.util.Map;
  */
 final class WireClient implements AutoCloseable {
 
+    /** Larger than any message these tests expect: a garbage length fails the read instead of the heap. */
+    private static final int MAX_MESSAGE = 1 << 20;
+
     private final Socket socket;
     private final DataOutputStream out;
     private final DataInputStream in;
@@ -22,7 +26,8 @@ final class WireClient implements AutoCloseable {
     WireClient(String host, int port) throws IOException {
         this.socket = new Socket(host, port);
         this.socket.setSoTimeout(10_000);
-        this.out = new DataOutputStream(this.socket.getOutputStream());
+        // buffered: what a test writes before flush() leaves in one write, as a client pipelining messages sends it
+        this.out = new DataOutputStream(new BufferedOutputStream(this.socket.getOutputStream()));
         this.in = new DataInputStream(this.socket.getInputStream());
     }
 
@@ -100,6 +105,9 @@ final class WireClient implements AutoCloseable {
     Message read() throws IOException {
         char type = (char) this.in.readUnsignedByte();
         int length = this.in.readInt();
+        if (length < 4 || length > MAX_MESSAGE) {
+            throw new IOException("not a PostgreSQL message: type '" + type + "' with length " + length);
+        }
         byte[] payload = new byte[length - 4];
         this.in.readFully(payload);
         return new Message(type, payload);
