@@ -76,6 +76,17 @@ final class Exchange {
         return run(JSON, true, reader).next();
     }
 
+    <T> Mono<HttpResult<T>> retrieveResult(JavaType type) {
+        ObjectMapper mapper = this.client.objectMapper();
+        BodyReader<HttpResult<T>> reader = (response, connection, status) -> {
+            io.netty.handler.codec.http.HttpHeaders headers = response.responseHeaders().copy();
+            return connection.inbound().receive().aggregate().asByteArray()
+                    .map(bytes -> new HttpResult<>(status, headers, this.<T>cast(decode(mapper, bytes, type, status))))
+                    .defaultIfEmpty(new HttpResult<>(status, headers, null));
+        };
+        return run(JSON, true, reader).next();
+    }
+
     Mono<Void> discard() {
         return this.<Void>run(null, true, (response, connection, status) -> connection.inbound().receive().then()).then();
     }

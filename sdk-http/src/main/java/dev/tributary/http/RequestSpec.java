@@ -243,6 +243,20 @@ public final class RequestSpec {
     }
 
     /**
+     * Like {@link #retrieve(Class)}, with the response's status and headers: for a {@code 202} whose
+     * {@code Location} names what to poll.
+     *
+     * @param type the body's type
+     * @param <T>  the body's type
+     * @return the status, headers and decoded body ({@code null} when there was none); empty for a 204
+     * or 205; onError {@link HttpException}
+     */
+    public <T> Mono<HttpResult<T>> retrieveResult(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return this.client.exchange(this).retrieveResult(this.client.objectMapper().constructType(type));
+    }
+
+    /**
      * @return the body as a JSON tree; empty when the response has no body; onError {@link HttpException}
      */
     public Mono<JsonNode> retrieveJson() {
