@@ -54,7 +54,7 @@ class TributaryCommandTest {
     void exitsWithTwoWithoutACommand() {
         CommandRun run = CommandRun.of(NO_URL);
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing command: demo, query, load, export, db, import or emulator");
+        assertThat(run.err()).startsWith("Missing command: demo, query, load, export, db, import, emulator or bitbucket");
         assertThat(run.out()).isEmpty();
     }
 
