@@ -99,12 +99,16 @@ final class Bbql {
         enum Kind { STRING, NUMBER, BOOLEAN, NULL, DATETIME }
     }
 
-    record Comparison(String path, Operator operator, List<Literal> values) implements Node {
+    record Comparison(String path, Operator operator, List<Literal> values, String[] segments) implements Node {
+
+        Comparison(String path, Operator operator, List<Literal> values) {
+            this(path, operator, values, path.split("\\."));
+        }
 
         @Override
         public boolean matches(JsonNode object) {
-            List<JsonNode> candidates = new ArrayList<>();
-            JsonPaths.resolve(object, this.path, candidates);
+            List<JsonNode> candidates = new ArrayList<>(2);
+            JsonPaths.resolve(object, this.segments, candidates);
             boolean any = false;
             for (JsonNode c : candidates) {
                 if (positive(c)) {

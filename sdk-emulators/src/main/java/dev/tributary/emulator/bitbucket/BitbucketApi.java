@@ -24,7 +24,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,7 @@ final class BitbucketApi {
     private final Credentials credentials;
     private final TestControls controls;
     private final Supplier<String> origin;
+    private final ListingCache listings = new ListingCache();
 
     BitbucketApi(Store store, Credentials credentials, TestControls controls, Supplier<String> origin) {
         this.store = store;
@@ -265,10 +265,20 @@ final class BitbucketApi {
                 requireGet(method);
                 // a revision may be a branch name with slashes, encoded or not
                 return page(call, this.store.commits(r, rest.size() == 1 ? null : String.join("/", rest.subList(1, rest.size()))), Paging.COMMITS);
+            case "commit":
+                requireGet(method);
+                if (rest.size() == 2) {
+                    return object(call, 200, this.store.commit(r, rest.get(1)));
+                }
+                break;
             case "refs":
                 requireGet(method);
                 if (rest.size() == 2 && (rest.get(1).equals("branches") || rest.get(1).equals("tags"))) {
                     return page(call, this.store.refs(r, rest.get(1).equals("tags")), Paging.LIST);
+                }
+                if (rest.size() > 2 && (rest.get(1).equals("branches") || rest.get(1).equals("tags"))) {
+                    // a ref name may have slashes, encoded or not
+                    return object(call, 200, this.store.ref(r, String.join("/", rest.subList(2, rest.size())), rest.get(1).equals("tags")));
                 }
                 if (rest.size() == 1) {
                     List<ObjectNode> all = this.store.refs(r, false);
@@ -414,7 +424,7 @@ final class BitbucketApi {
     // ------------------------------------------------------------------ helpers
 
     private static void requireGet(HttpMethod method) {
-        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+        if (!method.equals(HttpMethod.GET)) {
             throw new ApiException(405, "Method " + method.name() + " not allowed here", null, null);
         }
     }
@@ -467,23 +477,11 @@ final class BitbucketApi {
             fieldNames = new LinkedHashSet<>();
             all.get(0).fieldNames().forEachRemaining(fieldNames::add);
         }
-        List<ObjectNode> items = all;
         String q = call.param("q");
-        if (q != null) {
-            Bbql.Node filter = Bbql.parse(q, fieldNames);
-            items = new ArrayList<>();
-            for (ObjectNode n : all) {
-                if (filter.matches(n)) {
-                    items.add(n);
-                }
-            }
-        }
         String sort = call.param("sort");
-        if (sort != null) {
-            Comparator<JsonNode> order = JsonPaths.comparator(sort.trim(), fieldNames);
-            items = new ArrayList<>(items);
-            items.sort(order);
-        }
+        Set<String> names = fieldNames;
+        List<ObjectNode> items = q == null && sort == null ? all
+                : this.listings.listing(call.path() + "\u0000" + q + "\u0000" + sort, all, () -> filterAndSort(all, q, sort, names));
         int pagelen = paging.defaultPagelen();
         String pagelenParam = call.param("pagelen");
         if (pagelenParam != null) {
@@ -536,6 +534,23 @@ final class BitbucketApi {
         ArrayNode array = envelope.putArray("values");
         values.forEach(array::add);
         return sendJson(call.response(), 200, JsonPaths.select(envelope, call.param("fields"), paging.hidden()));
+    }
+
+    private static List<ObjectNode> filterAndSort(List<ObjectNode> all, String q, String sort, Set<String> fieldNames) {
+        List<ObjectNode> items = all;
+        if (q != null) {
+            Bbql.Node filter = Bbql.parse(q, fieldNames);
+            items = new ArrayList<>();
+            for (ObjectNode n : all) {
+                if (filter.matches(n)) {
+                    items.add(n);
+                }
+            }
+        }
+        if (sort != null) {
+            items = JsonPaths.sorted(items, sort.trim(), fieldNames);
+        }
+        return items;
     }
 
     private static int pageNumber(String value) {

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *       {@code state} is given, possibly repeated; get; create; approve; merge, synchronous or with
  *       {@code async=true} answering 202 and a {@code Location} of a task status polled until
  *       {@code {"task_status": "SUCCESS", "merge_result": {...}}}), commits (cursor paging: only
- *       {@code values}, {@code pagelen}, {@code next}; default pagelen 30), branches, tags, and
+ *       {@code values}, {@code pagelen}, {@code next}; default pagelen 30), one commit
+ *       ({@code /commit/{hash}}), branches and tags (listed or by name), and
  *       pipelines (list, get, steps, trigger 201 PENDING; the state moves PENDING → IN_PROGRESS →
  *       COMPLETED on the emulator clock, see {@link Builder#pipelineTiming}); pipeline UUIDs are
  *       accepted with or without braces.</li>
@@ -311,7 +312,7 @@ public final class BitbucketEmulator implements AutoCloseable {
     }
 
     /**
-     * Seeds many issues at once (10,000 take well under a second).
+     * Seeds many issues at once (10,000 take about a second).
      *
      * @param workspace the workspace slug
      * @param repo      the repository slug
@@ -472,7 +473,10 @@ public final class BitbucketEmulator implements AutoCloseable {
         this.controls.resetRequestCounts();
     }
 
-    /** @return every request received, in arrival order (faulted ones included); an unmodifiable copy */
+    /**
+     * @return every request received, in arrival order (faulted ones included; the last 100,000
+     *         only); an unmodifiable copy
+     */
     public List<ReceivedQuery> receivedQueries() {
         return this.controls.receivedQueries(null);
     }

@@ -30,6 +30,11 @@ final class JsonPaths {
         resolve(node, path.split("\\."), 0, out);
     }
 
+    /** As {@link #resolve(JsonNode, String, List)}, with the path already split at its dots. */
+    static void resolve(JsonNode node, String[] segments, List<JsonNode> out) {
+        resolve(node, segments, 0, out);
+    }
+
     private static void resolve(JsonNode node, String[] segments, int i, List<JsonNode> out) {
         if (node.isArray()) {
             if (node.isEmpty()) {
@@ -76,6 +81,29 @@ final class JsonPaths {
         String[] segments = path.split("\\.");
         Comparator<JsonNode> ascending = (a, b) -> compareValues(first(a, segments), first(b, segments), path);
         return descending ? ascending.reversed() : ascending;
+    }
+
+    /**
+     * Sorts like {@link #comparator}, resolving each object's sort key once (stable: equal keys keep
+     * their order).
+     *
+     * @return a new sorted list
+     * @throws BbqlException for an empty or unknown path
+     */
+    static <T extends JsonNode> List<T> sorted(List<T> items, String sort, Set<String> fields) {
+        comparator(sort, fields); // validates
+        boolean descending = sort.startsWith("-");
+        String path = descending ? sort.substring(1) : sort;
+        String[] segments = path.split("\\.");
+        List<Map.Entry<JsonNode, T>> keyed = new ArrayList<>(items.size());
+        for (T item : items) {
+            keyed.add(Map.entry(first(item, segments), item));
+        }
+        Comparator<Map.Entry<JsonNode, T>> byKey = (a, b) -> compareValues(a.getKey(), b.getKey(), path);
+        keyed.sort(descending ? byKey.reversed() : byKey);
+        List<T> out = new ArrayList<>(items.size());
+        keyed.forEach(e -> out.add(e.getValue()));
+        return out;
     }
 
     private static JsonNode first(JsonNode node, String[] segments) {
@@ -217,8 +245,7 @@ final class JsonPaths {
         String name = segments[i];
         boolean last = i == segments.length - 1;
         if (name.equals("*")) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : source.properties()) {
                 if (last) {
                     target.set(e.getKey(), e.getValue().deepCopy());
                 } else {

@@ -912,6 +912,21 @@ final class Store {
         return n;
     }
 
+    /** @return one branch or tag; 404 when there is none of that name */
+    synchronized ObjectNode ref(Repo r, String name, boolean tag) {
+        for (ObjectNode n : refs(r, tag)) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw ApiException.notFound((tag ? "Tag " : "Branch ") + name + " not found in " + r.fullName());
+    }
+
+    /** @return the commit a hash (or a prefix of at least 7, or a ref name) names; 404 otherwise */
+    synchronized ObjectNode commit(Repo r, String revision) {
+        return commitDoc(r, revision(r, revision));
+    }
+
     synchronized List<ObjectNode> refs(Repo r, boolean tags) {
         List<ObjectNode> out = new ArrayList<>();
         String base = api() + "/repositories/" + r.fullName();
@@ -1339,6 +1354,10 @@ final class Store {
         n.putObject("image").put("name", "atlassian/default-image:4");
         ArrayNode script = n.putArray("script_commands");
         script.addObject().put("commandType", "user").put("command", "./mvnw -B verify").put("name", "./mvnw -B verify");
+        String clone = "git clone --branch=\"" + p.refName + "\" --depth 50 " + site() + "/" + r.fullName() + ".git $BUILD_DIR";
+        n.putArray("setup_commands").addObject().put("commandType", "user").put("command", clone).put("name", clone);
+        n.putArray("teardown_commands").addObject().put("commandType", "system").put("action", "PROCESS_TEST_REPORTS")
+                .put("command", "echo \"Processing test reports\"").put("name", "Process Test Reports");
         n.putObject("trigger").put("type", "pipeline_step_trigger_automatic");
         ObjectNode state = n.putObject("state");
         Instant started = p.createdOn.plus(this.pipelinePending);

@@ -30,7 +30,10 @@ final class TestControls {
     private final Clock clock;
     private final List<FaultEntry> faults = new ArrayList<>();
     private final Map<CountKey, LongAdder> counts = new ConcurrentHashMap<>();
-    private final List<ReceivedQuery> received = new ArrayList<>();
+    /** The most requests remembered; older ones are forgotten first. */
+    static final int MAX_RECEIVED = 100_000;
+
+    private final ArrayDeque<ReceivedQuery> received = new ArrayDeque<>();
     private final Map<String, List<PagingQuirk>> quirks = new LinkedHashMap<>();
     private final Map<String, Pattern> quirkPatterns = new LinkedHashMap<>();
     private final ArrayDeque<Instant> window = new ArrayDeque<>();
@@ -127,7 +130,10 @@ final class TestControls {
         params.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         ReceivedQuery q = new ReceivedQuery(method, path, Collections.unmodifiableMap(copy));
         synchronized (this) {
-            this.received.add(q);
+            if (this.received.size() == MAX_RECEIVED) {
+                this.received.pollFirst();
+            }
+            this.received.addLast(q);
         }
     }
 

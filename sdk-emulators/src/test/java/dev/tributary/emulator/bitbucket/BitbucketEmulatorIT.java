@@ -309,6 +309,12 @@ class BitbucketEmulatorIT {
         JsonNode branches = alice.get(api + "/repositories/acme/history/refs/branches?q=" + q("name ~ \"feature\"")).json();
         assertThat(branches.get("values")).extracting(b -> b.get("name").asText()).containsExactly("feature/x");
         assertThat(alice.get(api + "/repositories/acme/history/refs/tags").json().at("/values/0/target/hash").asText()).isEqualTo(head);
+        assertThat(alice.get(api + "/repositories/acme/history/refs/tags/v1.0").json().get("type").asText()).isEqualTo("tag");
+        assertThat(alice.get(api + "/repositories/acme/history/refs/branches/feature%2Fx").json().get("name").asText()).isEqualTo("feature/x");
+        assertThat(alice.get(api + "/repositories/acme/history/refs/branches/feature/x").json().at("/links/self/href").asText())
+                .endsWith("/refs/branches/feature%2Fx");
+        assertThat(alice.get(api + "/repositories/acme/history/refs/branches/nope").status()).isEqualTo(404);
+        assertThat(alice.get(api + "/repositories/acme/history/commit/" + head.substring(0, 7)).json().get("hash").asText()).isEqualTo(head);
     }
 
     @Test

@@ -208,6 +208,7 @@ public final class AuthorizationCodeFlow {
                             AuthorizationCodeException.Reason.TIMED_OUT, null, null)))
                     .flatMap(parameters -> exchange(parameters, redirect))
                     .flatMap(tokens -> AuthorizationCodeFlow.this.store.save(tokens).thenReturn(tokens))
+                    .doOnNext(tokens -> AuthorizationCodeFlow.this.auth.reload())
                     .doOnNext(tokens -> this.outcome.tryEmitValue(""))
                     .doOnError(error -> this.outcome.tryEmitValue(pageReason(error)))
                     .flatMap(tokens -> awaitResponse().thenReturn(tokens))

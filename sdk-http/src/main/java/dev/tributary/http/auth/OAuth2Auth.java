@@ -122,6 +122,11 @@ public final class OAuth2Auth implements Auth {
         });
     }
 
+    /** Drops the cached tokens: the next request starts from the store again (after a new authorization saved there). */
+    void reload() {
+        this.current.set(initialFlight());
+    }
+
     /** Replaces {@code stale} by a renewal unless another caller did already; returns the flight to wait on. */
     private Flight renew(Flight stale, Tokens staleTokens) {
         Flight next = new Flight(renewal(staleTokens));

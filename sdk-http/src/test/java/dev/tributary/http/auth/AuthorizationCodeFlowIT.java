@@ -238,6 +238,28 @@ class AuthorizationCodeFlowIT {
     }
 
     @Test
+    void aNewAuthorizationReplacesTheTokensTheFlowsAuthHadCached() {
+        TokenStore store = TokenStore.inMemory();
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(endpoint(), this.server.authorizeUrl()).tokenStore(store).build();
+        Tokens first = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(flow.auth().authorization().block(WAIT)).isEqualTo("Bearer " + first.accessToken().orElseThrow());
+        Tokens second = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(flow.auth().authorization().block(WAIT)).isEqualTo("Bearer " + second.accessToken().orElseThrow());
+    }
+
+    @Test
+    void aPublicClientWithPkceSendsItsIdInTheFormAndNoBasicCredentials() {
+        TokenEndpoint publicClient = TokenEndpoint.builder().tokenUrl(this.server.tokenUrl()).clientId(TokenServer.CLIENT_ID)
+                .clock(this.clock).build();
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(publicClient, this.server.authorizeUrl()).pkce(true).build();
+        Tokens tokens = flow.authorize(browser(new CompletableFuture<>(), new CompletableFuture<>())).block(WAIT);
+        assertThat(tokens.accessToken()).isPresent();
+        assertThat(this.server.forms.get(0)).containsEntry("client_id", TokenServer.CLIENT_ID).containsKey("code_verifier");
+        assertThat(this.server.clientAuthorizations).containsExactly("null");
+        assertThat(publicClient.toString()).contains("public client");
+    }
+
+    @Test
     void theCodeChallengeIsTheRfc7636Example() {
         // RFC 7636 Appendix B
         assertThat(AuthorizationCodeFlow.codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
