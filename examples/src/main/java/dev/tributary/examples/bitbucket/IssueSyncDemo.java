@@ -35,7 +35,7 @@ public final class IssueSyncDemo {
             + " count(*) FILTER (WHERE kind = 'enhancement') AS enhancements,"
             + " count(*) FILTER (WHERE kind = 'proposal') AS proposals,"
             + " count(*) FILTER (WHERE kind = 'task') AS tasks,"
-            + " count(*) FILTER (WHERE assignee IS NULL) AS unassigned"
+            + " sum(votes) AS votes"
             + " FROM " + TABLE + " GROUP BY state ORDER BY issues DESC, state";
 
     private final SqlClient db;

@@ -161,7 +161,7 @@ class DemoCommandIT {
                 + " into bitbucket_issues in [\\d,]+ ms \\([\\d,]+ rows/s, 4 batches of at most 500, upsert by id\\)");
         // IssueSeed.varied: 9 states in turn, so 223 issues for the first two states (i % 9 < 2), 222 for the others
         assertThat(lines).contains("Issues per state and kind, from PostgreSQL:");
-        assertThat(lines).anySatisfy(line -> assertThat(line).matches("state\\s+issues\\s+bugs\\s+enhancements\\s+proposals\\s+tasks\\s+unassigned"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("state\\s+issues\\s+bugs\\s+enhancements\\s+proposals\\s+tasks\\s+votes"));
         assertThat(lines).anySatisfy(line -> assertThat(line).matches("new\\s+223\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+"));
         assertThat(lines).anySatisfy(line -> assertThat(line).matches("closed\\s+222\\s+.*"));
         assertThat(lines).contains("(9 rows)");
