@@ -51,7 +51,8 @@ import java.util.stream.Stream;
                 "  tributary bitbucket sync-issues -w acme -r app --into issues"},
         subcommands = {BitbucketCommand.Workspaces.class, BitbucketCommand.Repos.class, BitbucketCommand.Issues.class,
                 BitbucketCommand.PullRequests.class, BitbucketCommand.Pipelines.class, BitbucketCommand.Commits.class,
-                BitbucketCommand.Branches.class, BitbucketCommand.SyncIssues.class, BitbucketEmulatorCommand.class,
+                BitbucketCommand.Branches.class, BitbucketCommand.SyncIssues.class, BitbucketLoginCommand.class,
+                BitbucketEmulatorCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment (credentials are read from here only, and never printed):%n",
         footer = {"  " + BitbucketOptions.ACCESS_TOKEN_VARIABLE + "  an access token (Bearer), or",
@@ -59,7 +60,8 @@ import java.util.stream.Stream;
                         + "  an Atlassian API token (Basic), or",
                 "  " + BitbucketOptions.CLIENT_ID_VARIABLE + " and " + BitbucketOptions.CLIENT_SECRET_VARIABLE
                         + "  an OAuth consumer (client credentials;",
-                "    token endpoint " + BitbucketOptions.TOKEN_URL_VARIABLE + ", default Bitbucket's)",
+                "    token endpoint " + BitbucketOptions.TOKEN_URL_VARIABLE + ", default Bitbucket's; after",
+                "    login, the tokens in " + BitbucketOptions.TOKEN_FILE_VARIABLE + " or the config directory)",
                 "  " + BitbucketOptions.BASE_URL_VARIABLE + "  the API's base URL (or --base-url)",
                 "  " + TargetDatabase.URL_VARIABLE + "  the database of sync-issues"})
 final class BitbucketCommand implements Callable<Integer> {
@@ -77,7 +79,7 @@ final class BitbucketCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(this.spec.commandLine(),
-                "Missing command: workspaces, repos, issues, prs, pipelines, commits, branches, sync-issues or emulator");
+                "Missing command: workspaces, repos, issues, prs, pipelines, commits, branches, sync-issues, login or emulator");
     }
 
     @Override

@@ -3,11 +3,16 @@ package dev.tributary.examples.cli;
 import dev.tributary.http.auth.Auth;
 import dev.tributary.http.bitbucket.BitbucketAuth;
 import dev.tributary.http.bitbucket.BitbucketClient;
+import dev.tributary.http.auth.TokenEndpoint;
+import dev.tributary.http.auth.TokenStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -18,7 +23,9 @@ import java.util.Map;
  *   <li>{@value #ACCESS_TOKEN_VARIABLE}: a repository, project or workspace access token (Bearer);</li>
  *   <li>{@value #EMAIL_VARIABLE} and {@value #API_TOKEN_VARIABLE}: an Atlassian API token (Basic);</li>
  *   <li>{@value #CLIENT_ID_VARIABLE} and {@value #CLIENT_SECRET_VARIABLE}: an OAuth consumer, client
- *       credentials grant at {@value #TOKEN_URL_VARIABLE} (default Bitbucket's token endpoint).</li>
+ *       credentials grant at {@value #TOKEN_URL_VARIABLE} (default Bitbucket's token endpoint); or,
+ *       after {@code tributary bitbucket login}, the logged-in user's tokens from
+ *       {@link #tokenFile(Map)}, refreshed as they expire.</li>
  * </ul>
  * The first of these that is set is used. A picocli mixin.
  */
@@ -31,6 +38,8 @@ final class BitbucketOptions {
     static final String CLIENT_ID_VARIABLE = "BITBUCKET_CLIENT_ID";
     static final String CLIENT_SECRET_VARIABLE = "BITBUCKET_CLIENT_SECRET";
     static final String TOKEN_URL_VARIABLE = "BITBUCKET_TOKEN_URL";
+    static final String AUTHORIZE_URL_VARIABLE = "BITBUCKET_AUTHORIZE_URL";
+    static final String TOKEN_FILE_VARIABLE = "BITBUCKET_TOKEN_FILE";
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
@@ -76,26 +85,56 @@ final class BitbucketOptions {
             }
             return BitbucketAuth.apiToken(email, () -> apiToken);
         }
-        String clientId = value(environment, CLIENT_ID_VARIABLE);
-        String clientSecret = value(environment, CLIENT_SECRET_VARIABLE);
-        if (clientId != null || clientSecret != null) {
-            redaction.addSecret(clientSecret);
-            if (clientId == null || clientSecret == null) {
-                throw new ParameterException(this.mixee.commandLine(), "OAuth client credentials need both "
-                        + CLIENT_ID_VARIABLE + " and " + CLIENT_SECRET_VARIABLE);
-            }
-            String tokenUrl = value(environment, TOKEN_URL_VARIABLE);
-            try {
-                return BitbucketAuth.oauth2ClientCredentials(BitbucketAuth.tokenEndpoint(clientId, () -> clientSecret)
-                        .tokenUrl(tokenUrl != null ? tokenUrl : BitbucketAuth.TOKEN_URL).build());
-            } catch (IllegalArgumentException | IllegalStateException refused) {
-                throw new ParameterException(this.mixee.commandLine(), redaction.apply("Invalid token URL ("
-                        + TOKEN_URL_VARIABLE + "): " + refused.getMessage()));
-            }
+        TokenEndpoint endpoint = consumerEndpoint(environment, redaction, this.mixee.commandLine());
+        if (endpoint != null) {
+            Path file = tokenFile(environment);
+            return Files.exists(file) ? BitbucketAuth.oauth2RefreshToken(endpoint, TokenStore.file(file))
+                    : BitbucketAuth.oauth2ClientCredentials(endpoint);
         }
         throw new ParameterException(this.mixee.commandLine(), "No Bitbucket credentials: set " + ACCESS_TOKEN_VARIABLE
                 + " (an access token), or " + EMAIL_VARIABLE + " and " + API_TOKEN_VARIABLE + " (an API token), or "
                 + CLIENT_ID_VARIABLE + " and " + CLIENT_SECRET_VARIABLE + " (an OAuth consumer)");
+    }
+
+    /**
+     * @return the OAuth consumer's token endpoint, or {@code null} when neither
+     *         {@value #CLIENT_ID_VARIABLE} nor {@value #CLIENT_SECRET_VARIABLE} is set
+     * @throws ParameterException when only one is set, or for a bad {@value #TOKEN_URL_VARIABLE}
+     */
+    static TokenEndpoint consumerEndpoint(Map<String, String> environment, SecretRedaction redaction, CommandLine commandLine) {
+        String clientId = value(environment, CLIENT_ID_VARIABLE);
+        String clientSecret = value(environment, CLIENT_SECRET_VARIABLE);
+        if (clientId == null && clientSecret == null) {
+            return null;
+        }
+        redaction.addSecret(clientSecret);
+        if (clientId == null || clientSecret == null) {
+            throw new ParameterException(commandLine, "An OAuth consumer needs both " + CLIENT_ID_VARIABLE + " and "
+                    + CLIENT_SECRET_VARIABLE);
+        }
+        String tokenUrl = value(environment, TOKEN_URL_VARIABLE);
+        try {
+            return BitbucketAuth.tokenEndpoint(clientId, () -> clientSecret)
+                    .tokenUrl(tokenUrl != null ? tokenUrl : BitbucketAuth.TOKEN_URL).build();
+        } catch (IllegalArgumentException | IllegalStateException refused) {
+            throw new ParameterException(commandLine, redaction.apply("Invalid token URL (" + TOKEN_URL_VARIABLE + "): "
+                    + refused.getMessage()));
+        }
+    }
+
+    /**
+     * @return where {@code login} stores the tokens: {@value #TOKEN_FILE_VARIABLE}, else
+     *         {@code $XDG_CONFIG_HOME/tributary/bitbucket-tokens.json}, else
+     *         {@code ~/.config/tributary/bitbucket-tokens.json}
+     */
+    static Path tokenFile(Map<String, String> environment) {
+        String file = value(environment, TOKEN_FILE_VARIABLE);
+        if (file != null) {
+            return Path.of(file);
+        }
+        String config = value(environment, "XDG_CONFIG_HOME");
+        Path dir = config != null ? Path.of(config) : Path.of(System.getProperty("user.home"), ".config");
+        return dir.resolve("tributary").resolve("bitbucket-tokens.json");
     }
 
     private static String value(Map<String, String> environment, String name) {

@@ -12,8 +12,21 @@ import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.netty.http.client.HttpClient;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -207,7 +220,7 @@ class BitbucketCommandsIT {
     }
 
     @Test
-    void credentialsComeFromTheEnvironmentAndAreNeverPrinted() {
+    void credentialsComeFromTheEnvironmentAndAreNeverPrinted(@TempDir Path dir) {
         CommandRun none = run(Map.of("BITBUCKET_BASE_URL", emulator.baseUrl()), "bitbucket", "workspaces");
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("No Bitbucket credentials").contains("BITBUCKET_API_TOKEN");
@@ -227,11 +240,71 @@ class BitbucketCommandsIT {
 
         emulator.seedOAuthConsumer("cli-consumer", "cli-secret-0123456789", "http://127.0.0.1/callback", "alice");
         CommandRun oauth = run(Map.of("BITBUCKET_BASE_URL", emulator.baseUrl(), "BITBUCKET_CLIENT_ID", "cli-consumer",
-                "BITBUCKET_CLIENT_SECRET", "cli-secret-0123456789", "BITBUCKET_TOKEN_URL", emulator.tokenUrl()),
+                "BITBUCKET_CLIENT_SECRET", "cli-secret-0123456789", "BITBUCKET_TOKEN_URL", emulator.tokenUrl(),
+                "BITBUCKET_TOKEN_FILE", dir.resolve("no-login.json").toString()),
                 "bitbucket", "workspaces", "--columns", "slug", "-o", "csv");
         assertThat(oauth.exitCode()).as(oauth.toString()).isZero();
         assertThat(oauth.outLines()).containsExactly("slug", "demo");
         assertThat(emulator.tokenGrants("client_credentials")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void logsInWithTheAuthorizationCodeFlowAndThenUsesTheStoredTokens(@TempDir Path dir) throws Exception {
+        emulator.seedOAuthConsumer("login-consumer", "login-secret-0123456789", "http://127.0.0.1", "bob");
+        Path file = dir.resolve("config").resolve("bitbucket-tokens.json");
+        Map<String, String> consumer = Map.of("BITBUCKET_BASE_URL", emulator.baseUrl(), "BITBUCKET_CLIENT_ID", "login-consumer",
+                "BITBUCKET_CLIENT_SECRET", "login-secret-0123456789", "BITBUCKET_TOKEN_URL", emulator.tokenUrl(),
+                "BITBUCKET_AUTHORIZE_URL", emulator.authorizeUrl(), "BITBUCKET_TOKEN_FILE", file.toString());
+        long grants = emulator.tokenGrants("authorization_code");
+
+        PipedInputStream printed = new PipedInputStream(64 * 1024);
+        PipedOutputStream stdout = new PipedOutputStream(printed);
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> {
+            try (stdout) {
+                return TributaryCommand.commandLine(consumer, stdout, stderr)
+                        .execute("bitbucket", "login", "--callback-port", "0", "--timeout", "30");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(printed, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.startsWith("  http")) {
+                    // the browser: the emulator approves at once and redirects to the callback server
+                    HttpClient.create().followRedirect(true).get().uri(line.strip()).response().block(Duration.ofSeconds(30));
+                }
+            }
+        }
+        assertThat(login.get(30, TimeUnit.SECONDS)).as(out + stderr.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out).contains("Open this URL in a browser", emulator.authorizeUrl() + "?", "Logged in: tokens stored in " + file);
+        assertThat(emulator.tokenGrants("authorization_code")).isEqualTo(grants + 1);
+        assertThat(file).exists();
+        String stored = Files.readString(file);
+        assertThat(stored).contains("refresh_token");
+
+        CommandRun repos = run(consumer, "bitbucket", "repos", "-w", "demo", "--columns", "slug", "-o", "csv");
+        assertThat(repos.exitCode()).as(repos.toString()).isZero();
+        assertThat(repos.outLines()).containsExactly("slug", "app");
+        JsonNode tokens = JSON.readTree(stored);
+        tokens.properties().forEach(field -> {
+            if (field.getKey().contains("token")) {
+                assertThat(out.toString() + repos.out() + repos.err()).doesNotContain(field.getValue().asText());
+            }
+        });
+    }
+
+    @Test
+    void theEmulatorCommandPrintsItsBaseUrlAndCredentialsAndStopsAtTheEndOfInput() {
+        CommandRun run = CommandRun.of(Map.of(), "bitbucket", "emulator", "--issues", "5");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).containsPattern("base URL +http://127\\.0\\.0\\.1:\\d+/2\\.0")
+                .contains("workspace   demo, repository app (5 issues)", "e-mail      alice@example.com", "API token   ATATT",
+                        "export BITBUCKET_API_TOKEN=");
+        assertThat(run.err()).contains("tributary bitbucket emulator: stopped");
     }
 
     @Test
