@@ -212,7 +212,9 @@ public final class AuthorizationCodeFlow {
                     .doOnNext(tokens -> this.outcome.tryEmitValue(""))
                     .doOnError(error -> this.outcome.tryEmitValue(pageReason(error)))
                     .flatMap(tokens -> awaitResponse().thenReturn(tokens))
-                    .onErrorResume(error -> awaitResponse().then(Mono.error(error)));
+                    .onErrorResume(error -> awaitResponse().then(Mono.error(error)))
+                    // a browser that is waiting when the flow is cancelled gets its page before the server closes
+                    .doOnCancel(() -> this.outcome.tryEmitValue("the sign-in was cancelled in the application"));
         }
 
         /** Waits (briefly) until the browser got its page, so that closing the server does not cut it off. */

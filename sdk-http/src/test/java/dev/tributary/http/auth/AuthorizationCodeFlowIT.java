@@ -260,6 +260,21 @@ class AuthorizationCodeFlowIT {
     }
 
     @Test
+    void aBrowserWaitingWhenTheFlowIsCancelledStillGetsItsPage() throws Exception {
+        this.server.delay = Duration.ofSeconds(5); // the code exchange is still running when the flow is cancelled
+        AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder(endpoint(), this.server.authorizeUrl()).build();
+        CompletableFuture<URI> opened = new CompletableFuture<>();
+        CompletableFuture<Page> page = new CompletableFuture<>();
+        Disposable running = flow.authorize(browser(opened, page)).subscribe();
+        Mono.fromCallable(() -> this.server.tokenRequests.get()).filter(n -> n == 1)
+                .repeatWhenEmpty(500, attempts -> attempts.delayElements(Duration.ofMillis(10))).block(WAIT);
+        running.dispose();
+        Page answer = page.get(10, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).contains("cancelled");
+    }
+
+    @Test
     void theCodeChallengeIsTheRfc7636Example() {
         // RFC 7636 Appendix B
         assertThat(AuthorizationCodeFlow.codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))

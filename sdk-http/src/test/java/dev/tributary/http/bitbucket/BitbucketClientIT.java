@@ -112,6 +112,9 @@ class BitbucketClientIT {
                 .singleElement().satisfies(main -> assertThat(main.target().hash()).isEqualTo(head));
         assertThat(bb.tags(WS, repo).list().map(Tag::name).collectList().block(WAIT)).containsExactly("v1.0");
         assertThat(bb.tags(WS, repo).list().blockFirst(WAIT).target().hash()).isEqualTo(head);
+        assertThat(bb.branches(WS, repo).get("feature/x").block(WAIT).target().hash()).isEqualTo(head);
+        assertThat(bb.tags(WS, repo).get("v1.0").block(WAIT).target().hash()).isEqualTo(head);
+        assertThat(bb.commits(WS, repo).get(head).block(WAIT).hash()).isEqualTo(head);
 
         // cursor paging: 45 seeded + the initial commit, 20 per page
         List<Commit> commits = bb.commits(WS, repo).pagelen(20).list().collectList().block(WAIT);
