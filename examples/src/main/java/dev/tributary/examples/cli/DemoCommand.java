@@ -19,10 +19,11 @@ import java.util.concurrent.Callable;
         description = {
                 "Loads four real data sets (OurAirports' airports, countries and regions; the world-countries "
                         + "table with names in 25 scripts), checks their row counts, asks them five questions, and "
-                        + "prints each answer as an aligned table with the time each step took.",
+                        + "prints each answer as an aligned table with the time each step took; then streams 2,000 issues from a local "
+                        + "Bitbucket emulator into PostgreSQL (tributary bitbucket sync-issues) and counts them per state and kind.",
                 "",
                 "With " + TargetDatabase.URL_VARIABLE + " set, runs on that database: its tables airports, countries, "
-                        + "regions and world_countries are DROPPED and reloaded at each run, so the demo can be re-run.",
+                        + "regions, world_countries and bitbucket_issues are DROPPED and reloaded at each run, so the demo can be re-run.",
                 "Without it, runs on an embedded PostgreSQL started for the run and deleted afterwards."})
 final class DemoCommand implements Callable<Integer> {
 

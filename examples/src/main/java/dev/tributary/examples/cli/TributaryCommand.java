@@ -42,10 +42,11 @@ import java.util.concurrent.Callable;
         versionProvider = TributaryCommand.VersionProvider.class,
         usageHelpAutoWidth = true,
         subcommands = {DemoCommand.class, QueryCommand.class, LoadCommand.class, ExportCommand.class, SoakCommand.class,
-                DbCommand.class, ImportCommand.class, EmulatorCommand.class, CommandLine.HelpCommand.class},
+                DbCommand.class, ImportCommand.class, EmulatorCommand.class, BitbucketCommand.class, CommandLine.HelpCommand.class},
         description = "Streams SQL with Tributary, a reactive client SDK over R2DBC: a demo on real data sets, "
                 + "queries, bulk loads and exports; and the data platform's databases, queries, imports and exports "
-                + "through its HTTP API (db, query -d, import, export -d), with a local emulator of it (emulator).",
+                + "through its HTTP API (db, query -d, import, export -d), with a local emulator of it (emulator); "
+                + "and Bitbucket Cloud as a source (bitbucket).",
         footerHeading = "%nEnvironment:%n",
         footer = {"  " + TargetDatabase.URL_VARIABLE + "  the database's R2DBC URL, for example",
                 "    r2dbc:postgresql://user:password@db.example.com:5432/app",
@@ -149,7 +150,7 @@ public final class TributaryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(this.spec.commandLine(),
-                "Missing command: demo, query, load, export, db, import or emulator");
+                "Missing command: demo, query, load, export, db, import, emulator or bitbucket");
     }
 
     Map<String, String> environment() {

@@ -1,5 +1,6 @@
 package dev.tributary.examples.demo;
 
+import dev.tributary.examples.bitbucket.IssueSyncDemo;
 import dev.tributary.examples.output.TextTable;
 import dev.tributary.sql.PoolMetrics;
 import dev.tributary.sql.SqlClient;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * The demo main job: reloads the {@link DemoDataSet real data sets} (dropping their tables
  * first, so it can run again on the same database), checks their row counts, and asks five
- * questions of them. Every answer is streamed from the database as a {@code Flux} of rows and
+ * questions of them, then syncs {@value IssueSyncDemo#ISSUES} issues from a Bitbucket emulator into
+ * the table {@value IssueSyncDemo#TABLE} ({@link IssueSyncDemo}). Every answer is streamed from the database as a {@code Flux} of rows and
  * printed as an aligned table, with the time each step took.
  * <p>
  * {@link #run()} blocks the calling thread until the job is done: call it from a main thread,
@@ -122,12 +124,15 @@ public final class DemoJob {
         for (DemoQuestion question : QUESTIONS) {
             asking = asking.plus(ask(question).elapsed);
         }
+        heading("Bitbucket: " + String.format(Locale.ROOT, "%,d", IssueSyncDemo.ISSUES)
+                + " issues streamed from an emulator into PostgreSQL (table " + IssueSyncDemo.TABLE + " re-synced)");
+        Duration syncing = new IssueSyncDemo(this.db, this.out).run();
         if (this.restartDatabase != null) {
             surviveARestart();
         }
         this.out.println();
-        this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s).%n",
-                millis(since(start)), millis(loading), millis(asking));
+        this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s, Bitbucket sync %s).%n",
+                millis(since(start)), millis(loading), millis(asking), millis(syncing));
         this.out.flush();
     }
 

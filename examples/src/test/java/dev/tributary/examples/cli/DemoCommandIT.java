@@ -151,7 +151,21 @@ class DemoCommandIT {
             assertThat(lines.get(footer + 1)).as(step).matches(millis);
         }
         assertThat(demo.outLines()).anySatisfy(line -> assertThat(line)
-                .matches("Demo done in [\\d,]+ ms \\(loading [\\d,]+ ms, questions [\\d,]+ ms\\)\\."));
+                .matches("Demo done in [\\d,]+ ms \\(loading [\\d,]+ ms, questions [\\d,]+ ms, Bitbucket sync [\\d,]+ ms\\)\\."));
+    }
+
+    @Test
+    void syncsTwoThousandBitbucketIssuesAndCountsThemPerState() {
+        List<String> lines = section(demo, "Bitbucket: 2,000 issues");
+        assertThat(lines.get(1)).matches("Synced 2,000 issues of demo/app from the emulator at http://127\\.0\\.0\\.1:\\d+/2\\.0"
+                + " into bitbucket_issues in [\\d,]+ ms \\([\\d,]+ rows/s, 4 batches of at most 500, upsert by id\\)");
+        // IssueSeed.varied: 9 states in turn, so 223 issues for the first two states (i % 9 < 2), 222 for the others
+        assertThat(lines).contains("Issues per state and kind, from PostgreSQL:");
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("state\\s+issues\\s+bugs\\s+enhancements\\s+proposals\\s+tasks\\s+votes"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("new\\s+223\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("closed\\s+222\\s+.*"));
+        assertThat(lines).contains("(9 rows)");
+        assertThat(lines).anySatisfy(line -> assertThat(line).matches("[\\d,]+ ms"));
     }
 
     @Test

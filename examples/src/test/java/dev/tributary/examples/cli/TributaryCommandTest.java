@@ -31,7 +31,7 @@ class TributaryCommandTest {
         CommandRun run = CommandRun.of(NO_URL, "demo", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " "))
-                .contains("airports, countries, regions and world_countries are DROPPED and reloaded at each run");
+                .contains("airports, countries, regions, world_countries and bitbucket_issues are DROPPED and reloaded at each run");
     }
 
     @Test
@@ -54,7 +54,7 @@ class TributaryCommandTest {
     void exitsWithTwoWithoutACommand() {
         CommandRun run = CommandRun.of(NO_URL);
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing command: demo, query, load, export, db, import or emulator");
+        assertThat(run.err()).startsWith("Missing command: demo, query, load, export, db, import, emulator or bitbucket");
         assertThat(run.out()).isEmpty();
     }
 
