@@ -16,7 +16,12 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *   <li>Netty 4.2's adaptive allocator takes a {@code StampedLock} for a moment when threads
  *       contend while it adds or frees magazines: a few field updates, not I/O (Netty's own
  *       BlockHound rules do not cover it yet; Armeria allows it for the same reason,
- *       line/armeria#6344).</li>
+ *       line/armeria#6344);</li>
+ *   <li>Jackson (2.17.1 and later) builds a type's deserializer once, under a {@code ReentrantLock}
+ *       in {@code DeserializerCache}: threads decoding the same new type at the same moment wait
+ *       for each other for the time it takes to build it, CPU only. Its maintainers' advice to
+ *       Reactor users is to allow that method (FasterXML/jackson-databind#4430, #4561); the
+ *       emulators and the clients decode request and response bodies on event loops.</li>
  * </ul>
  */
 public final class KnownNonBlockingCalls implements BlockHoundIntegration {
@@ -27,5 +32,6 @@ public final class KnownNonBlockingCalls implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("com.ongres.scram.common.ScramFunctions", "nonce");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        builder.allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
     }
 }
