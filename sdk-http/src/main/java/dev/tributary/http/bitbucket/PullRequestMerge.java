@@ -1,8 +1,5 @@
 package dev.tributary.http.bitbucket;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,14 +9,12 @@ import java.util.Objects;
  * {@code {"type": "pullrequest_merge_parameters", "merge_strategy": "squash", "message": "...",
  * "close_source_branch": true}}. Immutable.
  */
-public final class PullRequestMerge {
+public final class PullRequestMerge extends JsonBody {
 
     private static final PullRequestMerge DEFAULTS = builder().build();
 
-    private final Map<String, Object> body;
-
     private PullRequestMerge(Map<String, Object> body) {
-        this.body = Collections.unmodifiableMap(new LinkedHashMap<>(body));
+        super(body);
     }
 
     /** @return a merge with the repository's defaults (strategy, message, source branch kept or not) */
@@ -30,17 +25,6 @@ public final class PullRequestMerge {
     /** @return a builder */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** @return the JSON body as an ordered map (what is sent) */
-    @JsonValue
-    public Map<String, Object> body() {
-        return this.body;
-    }
-
-    @Override
-    public String toString() {
-        return "PullRequestMerge" + this.body;
     }
 
     /** Builds a {@link PullRequestMerge}; not thread-safe. */
