@@ -1,5 +1,6 @@
 package dev.tributary.http.auth;
 
+import dev.tributary.emulator.bitbucket.SettableClock;
 import dev.tributary.testkit.netty.NettyLeakCheck;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,7 @@ class AuthorizationCodeFlowIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private TokenServer server;
-    private TestClock clock;
+    private SettableClock clock;
 
     /** What the browser got back from the callback server. */
     record Page(int status, String body) {
@@ -43,7 +44,7 @@ class AuthorizationCodeFlowIT {
     @BeforeEach
     void start() {
         this.server = new TokenServer();
-        this.clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
+        this.clock = SettableClock.at(Instant.parse("2026-11-22T00:00:00Z"));
     }
 
     @AfterEach

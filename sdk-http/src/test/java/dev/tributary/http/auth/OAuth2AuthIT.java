@@ -1,5 +1,6 @@
 package dev.tributary.http.auth;
 
+import dev.tributary.emulator.bitbucket.SettableClock;
 import dev.tributary.http.HttpServiceClient;
 import dev.tributary.http.RetrySettings;
 import dev.tributary.testkit.netty.NettyLeakCheck;
@@ -34,12 +35,12 @@ class OAuth2AuthIT {
             .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
 
     private TokenServer server;
-    private TestClock clock;
+    private SettableClock clock;
 
     @BeforeEach
     void start() {
         this.server = new TokenServer();
-        this.clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
+        this.clock = SettableClock.at(Instant.parse("2026-11-22T00:00:00Z"));
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package dev.tributary.http.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.emulator.bitbucket.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Token responses read and expiry computed on an injected clock, without a server. */
 class TokensTest {
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
+    private final SettableClock clock = SettableClock.at(Instant.parse("2026-11-22T00:00:00Z"));
     private final TokenEndpoint endpoint = TokenEndpoint.builder().tokenUrl("https://bitbucket.org/site/oauth2/access_token")
             .clientId("key").clientSecret("secret").clock(this.clock).objectMapper(new ObjectMapper()).build();
 
