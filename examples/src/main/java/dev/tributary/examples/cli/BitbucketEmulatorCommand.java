@@ -10,10 +10,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tributary bitbucket emulator}: a {@link BitbucketEmulator} on 127.0.0.1 seeded with the
@@ -56,20 +54,9 @@ final class BitbucketEmulatorCommand implements Callable<Integer> {
             throw new ParameterException(this.spec.commandLine(), "--issues must be 0..1000000, was " + this.issues);
         }
         BitbucketEmulator emulator = BitbucketEmulator.builder().port(this.port).build().start();
-        Thread shutdownHook = new Thread(emulator::close, "tributary-bitbucket-emulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            DemoWorkspace demo = DemoWorkspace.seed(emulator, this.issues);
-            printWelcome(emulator.baseUrl(), demo);
-            waitUntilStopped();
-        } finally {
-            emulator.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting: the hook runs (and finds the emulator closed)
-            }
-        }
+        ForegroundServer.run("tributary-bitbucket-emulator-shutdown", emulator::close,
+                () -> printWelcome(emulator.baseUrl(), DemoWorkspace.seed(emulator, this.issues)),
+                this.ignoreStdin ? null : this.bitbucket.tributary.stdin());
         PrintWriter err = this.spec.commandLine().getErr();
         err.println("tributary bitbucket emulator: stopped");
         err.flush();
@@ -95,18 +82,6 @@ final class BitbucketEmulatorCommand implements Callable<Integer> {
         out.println();
         out.println(this.ignoreStdin ? "Stop it with Ctrl-C." : "Stop it with Ctrl-C, or Ctrl-D (end of input).");
         out.flush();
-    }
-
-    private void waitUntilStopped() throws IOException, InterruptedException {
-        if (this.ignoreStdin) {
-            new CountDownLatch(1).await();
-            return;
-        }
-        InputStream in = this.bitbucket.tributary.stdin();
-        byte[] discarded = new byte[256];
-        while (in.read(discarded) >= 0) {
-            // typed lines are ignored; end of input stops the emulator
-        }
     }
 
     @Override

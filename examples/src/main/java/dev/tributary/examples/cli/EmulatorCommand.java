@@ -10,9 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
 /**
@@ -72,10 +70,7 @@ final class EmulatorCommand implements Callable<Integer> {
         err.println("tributary emulator: starting an embedded PostgreSQL and the platform emulator...");
         err.flush();
         PlatformEmulator emulator = PlatformEmulator.builder().port(this.port).databasePort(this.dbPort).build().start();
-        // Ctrl-C: stop the HTTP server and the database, delete the data directory.
-        Thread shutdownHook = new Thread(emulator::close, "tributary-emulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
+        ForegroundServer.run("tributary-emulator-shutdown", emulator::close, () -> {
             String apiKey;
             try {
                 apiKey = emulator.createUser(this.user);
@@ -83,15 +78,7 @@ final class EmulatorCommand implements Callable<Integer> {
                 throw new ParameterException(this.spec.commandLine(), "--user: " + e.getMessage());
             }
             printWelcome(emulator.baseUrl(), emulator.databaseEndpoint().port(), apiKey);
-            waitUntilStopped();
-        } finally {
-            emulator.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting: the hook runs (and finds the emulator closed)
-            }
-        }
+        }, this.ignoreStdin ? null : this.tributary.stdin());
         err.println("tributary emulator: stopped; its databases are deleted");
         err.flush();
         return 0;
@@ -118,19 +105,6 @@ final class EmulatorCommand implements Callable<Integer> {
         out.println();
         out.println(this.ignoreStdin ? "Stop it with Ctrl-C." : "Stop it with Ctrl-C, or Ctrl-D (end of input).");
         out.flush();
-    }
-
-    /** Blocks this (main) thread until standard input ends, or forever with --ignore-stdin (Ctrl-C ends the JVM). */
-    private void waitUntilStopped() throws IOException, InterruptedException {
-        if (this.ignoreStdin) {
-            new CountDownLatch(1).await();
-            return;
-        }
-        InputStream in = this.tributary.stdin();
-        byte[] discarded = new byte[256];
-        while (in.read(discarded) >= 0) {
-            // typed lines are ignored; end of input stops the emulator
-        }
     }
 
     @Override
