@@ -1129,7 +1129,11 @@ final class Store {
         return mine.deepCopy();
     }
 
-    synchronized ObjectNode merge(Repo r, int id, User caller, String message) {
+    /**
+     * @throws ApiException 404 for no such pull request, 400 when it is not open, 409 when a merge
+     *                      task of it is still running
+     */
+    private void checkMergeable(Repo r, int id) {
         ObjectNode pr = pullRequest(r, id);
         if (!pr.get("state").asText().equals("OPEN")) {
             throw ApiException.badRequest("You can't merge a pull request that is " + pr.get("state").asText().toLowerCase() + ".");
@@ -1139,6 +1143,10 @@ final class Store {
                 throw ApiException.conflict("A merge of pull request #" + id + " is in progress already.");
             }
         }
+    }
+
+    synchronized ObjectNode merge(Repo r, int id, User caller, String message) {
+        checkMergeable(r, id);
         return doMerge(r, id, caller, message);
     }
 
@@ -1167,15 +1175,7 @@ final class Store {
     }
 
     synchronized MergeTask startMerge(Repo r, int id, User caller, String message) {
-        ObjectNode pr = pullRequest(r, id);
-        if (!pr.get("state").asText().equals("OPEN")) {
-            throw ApiException.badRequest("You can't merge a pull request that is " + pr.get("state").asText().toLowerCase() + ".");
-        }
-        for (MergeTask t : r.mergeTasks.values()) {
-            if (t.pullRequest == id && !t.done) {
-                throw ApiException.conflict("A merge of pull request #" + id + " is in progress already.");
-            }
-        }
+        checkMergeable(r, id);
         MergeTask task = new MergeTask(newUuid().replaceAll("[{}]", ""), id, caller, message, this.mergeTaskPendingPolls);
         r.mergeTasks.put(task.id, task);
         return task;
