@@ -3,9 +3,13 @@ package dev.tributary.http.paging;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tributary.http.RequestSpec;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 import java.util.Collections;
 import java.util.Iterator;
@@ -74,11 +78,23 @@ final class PageWalk<P, E> {
         }, FluxSink.OverflowStrategy.ERROR);
     }
 
+    /**
+     * Downstream cancelled: stops the page in flight, if any. Runs on whatever thread cancels, often
+     * inside {@link #drain()} (a {@code take(n)} cancels from its n-th {@code onNext}), so it never
+     * throws: an error while stopping the request is dropped to Reactor's hook, not thrown into the
+     * drain loop (which would leave the walk's work counter held and the subscriber waiting forever).
+     */
     private void cancel() {
         this.cancelled = true;
         Disposable running = this.inFlight;
+        this.inFlight = null;
         if (running != null) {
-            running.dispose();
+            try {
+                running.dispose();
+            } catch (Throwable e) {
+                Exceptions.throwIfJvmFatal(e);
+                Operators.onErrorDropped(e, Context.of(this.sink.contextView()));
+            }
         }
     }
 
@@ -105,8 +121,20 @@ final class PageWalk<P, E> {
                     return;
                 }
             }
-            while (this.sink.requestedFromDownstream() > 0 && this.current.hasNext() && !this.cancelled) {
-                this.sink.next(this.current.next());
+            try {
+                while (this.sink.requestedFromDownstream() > 0 && this.current.hasNext() && !this.cancelled) {
+                    this.sink.next(this.current.next());
+                }
+            } catch (Throwable e) {
+                // a downstream operator threw from onNext (or from the cancel it caused): stop fetching,
+                // and report it (Reactor's serialized sink may hold it back after such a throw)
+                Exceptions.throwIfJvmFatal(e);
+                cancel();
+                this.sink.error(e);
+                return;
+            }
+            if (this.cancelled) {
+                return;
             }
             if (!this.current.hasNext() && this.ready != null) {
                 this.current = this.ready.iterator();
@@ -165,13 +193,29 @@ final class PageWalk<P, E> {
         this.nextRequest = null;
         this.lastFetched = request;
         this.fetching = true;
-        this.inFlight = this.fetch.apply(request)
-                .map(page -> (Object) page)
+        BaseSubscriber<Object> page = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnNext(Object value) {
+                arrive(value);
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                arrive(new Failure(error));
+            }
+        };
+        // set before subscribing, cleared by the arrival: a cancel stops the fetch only while it runs
+        this.inFlight = page;
+        this.fetch.apply(request)
+                .map(value -> (Object) value)
                 .defaultIfEmpty(NO_BODY)
-                .subscribe(this::arrive, error -> arrive(new Failure(error)));
+                .subscribe(page);
     }
 
     private void arrive(Object value) {
+        // the fetch is over: a cancel from now on has nothing to stop (and must not dispose the
+        // subscriber that is delivering this value)
+        this.inFlight = null;
         this.arrivals.offer(value);
         drain();
     }

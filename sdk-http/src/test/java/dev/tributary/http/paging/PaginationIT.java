@@ -160,6 +160,18 @@ class PaginationIT {
     }
 
     @Test
+    void aTakeEndingAPrefetchedPageCompletesAndStopsTheWalk() {
+        // the 3rd item ends the first page while the second is being fetched ahead: take cancels from
+        // inside the walk's emission, then must complete (it once could wait forever when the cancel threw)
+        for (int round = 0; round < 50; round++) {
+            StepVerifier.create(issues().prefetchOnePage().items().take(3))
+                    .expectNext(1, 2, 3)
+                    .expectComplete()
+                    .verify(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void aFailedPageEndsTheWalkAfterTheItemsBeforeIt() {
         StepVerifier.create(Pagination.of(client.get("/gone?page=1").url("/gone?page=1"), Page.class, Page::next, Page::values).items())
                 .expectNext(1, 2)
