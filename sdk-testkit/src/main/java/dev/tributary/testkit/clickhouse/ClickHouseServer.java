@@ -130,10 +130,14 @@ public final class ClickHouseServer implements AutoCloseable {
      *                               install it
      */
     public static Path require() {
-        return availability().orElseThrow(() -> new IllegalStateException(
+        return availability().orElseThrow(ClickHouseServer::notInstalled);
+    }
+
+    static IllegalStateException notInstalled() {
+        return new IllegalStateException(
                 "ClickHouse is not installed: no " + DEBIAN_BINARY + ", and neither clickhouse-server nor clickhouse"
                         + " on the PATH. The ClickHouse tests need a real server; on Debian or Ubuntu install it with: "
-                        + INSTALL_COMMAND + " (.ci/run does this on CI)."));
+                        + INSTALL_COMMAND + " (.ci/run does this on CI).");
     }
 
     /**
