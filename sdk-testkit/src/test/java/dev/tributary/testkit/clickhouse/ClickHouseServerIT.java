@@ -28,7 +28,8 @@ class ClickHouseServerIT {
     @BeforeAll
     static void startServer() {
         long t0 = System.nanoTime();
-        server = ClickHouseServer.builder().start();
+        // this class's HttpClient keeps connections alive; a short keep-alive keeps close() fast
+        server = ClickHouseServer.builder().keepAliveTimeout(Duration.ofSeconds(1)).start();
         LOG.info("ClickHouse {} started in {} ms: {}", server.version(), (System.nanoTime() - t0) / 1_000_000, server);
     }
 
