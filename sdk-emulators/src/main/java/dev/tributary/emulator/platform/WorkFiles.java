@@ -1,5 +1,6 @@
 package dev.tributary.emulator.platform;
 
+import dev.tributary.testkit.local.LocalResources;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -11,8 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The emulator's files (uploads, fetched files, converted CSV, exports) under its work directory.
@@ -72,20 +71,7 @@ final class WorkFiles {
 
     /** Deletes a directory tree, best effort. Blocking. */
     static void deleteNow(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: work files
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        LocalResources.deleteTree(dir);
     }
 
     /**

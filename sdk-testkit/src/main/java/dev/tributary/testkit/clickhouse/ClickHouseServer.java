@@ -1,10 +1,10 @@
 package dev.tributary.testkit.clickhouse;
 
+import dev.tributary.testkit.local.LocalResources;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +19,6 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -240,7 +239,7 @@ public final class ClickHouseServer implements AutoCloseable {
             // the JVM is shutting down: the hook runs or ran
         }
         stopProcesses(this.server, this.launcher, this.stopGrace);
-        deleteRecursively(this.directory);
+        LocalResources.deleteTree(this.directory);
     }
 
     @Override
@@ -312,29 +311,7 @@ public final class ClickHouseServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temporary directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 
     private static boolean runningAsRoot() {
         try {
@@ -451,10 +428,10 @@ public final class ClickHouseServer implements AutoCloseable {
             Path dir = null;
             try {
                 dir = Files.createTempDirectory("tributary-clickhouse-");
-                int httpPort = freePort();
-                int nativePort = freePort();
+                int httpPort = LocalResources.freeLoopbackPort();
+                int nativePort = LocalResources.freeLoopbackPort();
                 while (nativePort == httpPort) {
-                    nativePort = freePort();
+                    nativePort = LocalResources.freeLoopbackPort();
                 }
                 for (String sub : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
                     Files.createDirectories(dir.resolve(sub));
@@ -495,12 +472,12 @@ public final class ClickHouseServer implements AutoCloseable {
                 return new ClickHouseServer(dir, httpPort, nativePort, grace, launcher, server, hook);
             } catch (IOException e) {
                 if (dir != null) {
-                    deleteRecursively(dir);
+                    LocalResources.deleteTree(dir);
                 }
                 throw new UncheckedIOException("Could not start ClickHouse (" + bin + ")", e);
             } catch (RuntimeException e) {
                 if (dir != null) {
-                    deleteRecursively(dir);
+                    LocalResources.deleteTree(dir);
                 }
                 throw e;
             }

