@@ -52,7 +52,7 @@ class ConnectionLossIT {
         CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(1.5), 42%", 500);
         db.sql("SELECT pg_sleep(1.5), 42 AS answer").map(row -> row.get("answer", Integer.class)).one()
                 .as(StepVerifier::create).expectNext(42).verifyComplete();
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(db.metrics().statementReruns() - reruns).isEqualTo(1);
     }
 
@@ -66,7 +66,7 @@ class ConnectionLossIT {
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(OutcomeUnknownException.class)
                         .hasMessageContaining("outcome is unknown").hasMessageContaining("INSERT INTO written"))
                 .verify(Duration.ofSeconds(10));
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         // The server rolled the statement back, and the SDK did not run it again.
         assertThat(count("SELECT count(*) FROM written")).isZero();
         assertThat(db.metrics().outcomeUnknown() - unknown).isEqualTo(1);
@@ -79,7 +79,7 @@ class ConnectionLossIT {
         CompletableFuture<Long> terminated = terminateLater("INSERT INTO written SELECT 2 FROM pg_sleep(1.5)%", 500);
         db.sql("INSERT INTO written SELECT 2 FROM pg_sleep(1.5) ON CONFLICT DO NOTHING").idempotent(true).rowsUpdated()
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM written")).isEqualTo(1);
     }
 
@@ -94,7 +94,7 @@ class ConnectionLossIT {
                             .then(tx.sql("SELECT count(*) FROM written").mapTo(Long.class).one());
                 })
                 .as(StepVerifier::create).expectNext(1L).verifyComplete();
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(calls.get()).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM written WHERE id = 7")).isEqualTo(1);
     }
@@ -122,19 +122,20 @@ class ConnectionLossIT {
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertThat(((io.r2dbc.spi.R2dbcException) e).getSqlState()).isEqualTo("57P01"))
                 .verify(Duration.ofSeconds(10));
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM written")).isZero();
     }
 
     @Test
     void everyReadSucceedsWhenAllBackendsAreTerminatedWhile16Read() throws Exception {
-        CompletableFuture<Long> terminated = terminateLater("SELECT pg_sleep(0.8)%", 300);
+        // terminated once at least 8 of them are running (however slow the machine is to start them)
+        CompletableFuture<Long> terminated = terminateWhenActive("SELECT pg_sleep(1.5)%", 8);
         List<Integer> answers = Flux.range(1, 16)
-                .flatMap(n -> db.sql("SELECT pg_sleep(0.8), $1::int AS n").bind(0, n).map(row -> row.get("n", Integer.class)).one(), 16)
+                .flatMap(n -> db.sql("SELECT pg_sleep(1.5), $1::int AS n").bind(0, n).map(row -> row.get("n", Integer.class)).one(), 16)
                 .collectList()
                 .block(Duration.ofSeconds(30));
         assertThat(answers).containsExactlyInAnyOrderElementsOf(Flux.range(1, 16).collectList().block());
-        assertThat(terminated.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(8);
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(8);
     }
 
     @Test
@@ -155,7 +156,7 @@ class ConnectionLossIT {
     /** Terminates, after a delay, the backends whose current query matches a LIKE pattern; returns how many. */
     private static CompletableFuture<Long> terminateLater(String queryLike, long delayMs) {
         return CompletableFuture.supplyAsync(() -> {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
                 long n = count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
                         + " AND state = 'active' AND query LIKE '" + queryLike.replace("'", "''") + "'");
@@ -166,6 +167,19 @@ class ConnectionLossIT {
             }
             return 0L;
         }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** Terminates the backends running a query that matches a LIKE pattern, once at least {@code atLeast} of them run; returns how many. */
+    private static CompletableFuture<Long> terminateWhenActive(String queryLike, int atLeast) {
+        String matching = " FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE '"
+                + queryLike.replace("'", "''") + "'";
+        return CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && count("SELECT count(*)" + matching) < atLeast) {
+                sleep(10);
+            }
+            return count("SELECT count(pg_terminate_backend(pid))" + matching);
+        });
     }
 
     private static long count(String sql) {
