@@ -17,9 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Registered for every test class through JUnit's extension auto-detection
  * ({@code junit.jupiter.extensions.autodetection.enabled=true} in
  * {@code junit-platform.properties}); run tests with {@code -Dio.netty.leakDetection.level=paranoid}
- * so that every buffer is tracked.
+ * so that every buffer is tracked. A buffer that leaked inside r2dbc-postgresql without ever
+ * reaching this project's code is logged instead ({@link #isInsideR2dbcPostgresqlOnly}).
  */
 public final class NettyLeakCheck implements AfterAllCallback {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NettyLeakCheck.class);
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
@@ -37,11 +40,35 @@ public final class NettyLeakCheck implements AfterAllCallback {
      */
     @Override
     public void afterAll(ExtensionContext context) {
-        List<String> leaks = collectLeaks();
+        List<String> leaks = new ArrayList<>();
+        for (String leak : collectLeaks()) {
+            if (isInsideR2dbcPostgresqlOnly(leak)) {
+                LOG.warn("A buffer leaked inside r2dbc-postgresql, never handed to Tributary's code (pgjdbc/r2dbc-postgresql#580), in {}:\n{}",
+                        context.getDisplayName(), leak);
+            } else {
+                leaks.add(leak);
+            }
+        }
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty buffer leak(s) in " + context.getDisplayName() + ":\n"
                     + String.join("\n----\n", leaks));
         }
+    }
+
+    /**
+     * Whether a leak is one of r2dbc-postgresql's own: a message buffer its decoder created that
+     * never reached code of this project (no {@code dev.tributary} frame in any access record),
+     * such as rows still queued inside the driver when a cancelled statement's connection closes
+     * (pgjdbc/r2dbc-postgresql#580). Such leaks are logged, not failed, by {@link #afterAll};
+     * the paths the SDK answers for are proven leak-free by tests that call {@link #collectLeaks()}
+     * themselves ({@code SqlClientIT#cancellingWithPartialDemandLeaksNothing},
+     * {@code R2dbcPostgresqlClosedConnectionLeakCanaryIT}), where nothing is exempt.
+     *
+     * @param leak a leak report from {@link #collectLeaks()}
+     * @return whether the leaked buffer never left r2dbc-postgresql
+     */
+    public static boolean isInsideR2dbcPostgresqlOnly(String leak) {
+        return leak.contains("io.r2dbc.postgresql.message.backend.") && !leak.contains("dev.tributary.");
     }
 
     /**
