@@ -1,0 +1,74 @@
+package dev.tributary.benchmarks.sql;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+
+/**
+ * The same driver without Tributary: r2dbc-postgresql over r2dbc-pool (r2dbc-pool's defaults,
+ * the run's pool size), used the way its documentation shows: a connection per operation from the
+ * pool, closed (returned) with {@code usingWhen}. The baseline of every ratio.
+ */
+final class R2dbcPoolContender extends ReactiveContender {
+
+    private final ConnectionPool pool;
+
+    R2dbcPoolContender(String name, String r2dbcUrl, int poolSize) {
+        super(name);
+        this.pool = pool(r2dbcUrl, poolSize);
+    }
+
+    static ConnectionPool pool(String r2dbcUrl, int poolSize) {
+        ConnectionFactory driver = ConnectionFactories.get(r2dbcUrl);
+        return new ConnectionPool(ConnectionPoolConfiguration.builder(driver).initialSize(0).maxSize(poolSize).build());
+    }
+
+    ConnectionPool pool() {
+        return this.pool;
+    }
+
+    @Override
+    Mono<Item> pointSelect(long id) {
+        return Mono.usingWhen(this.pool.create(),
+                c -> Flux.from(c.createStatement(Workload.SELECT_ITEM).bind(0, id).execute())
+                        .flatMap(result -> result.map((row, meta) -> Item.of(row)))
+                        .singleOrEmpty(),
+                Connection::close);
+    }
+
+    @Override
+    Mono<Long> transfer(long id) {
+        return Mono.usingWhen(this.pool.create(),
+                c -> Mono.from(c.beginTransaction())
+                        .then(Flux.from(c.createStatement(Workload.READ_BALANCE).bind(0, id).execute())
+                                .flatMap(result -> result.map((row, meta) -> row.get(0, Long.class)))
+                                .single())
+                        .flatMap(balance -> Flux.from(c.createStatement(Workload.WRITE_BALANCE).bind(0, id).bind(1, balance + 1).execute())
+                                .flatMap(result -> result.getRowsUpdated())
+                                .thenMany(Flux.from(c.createStatement(Workload.INSERT_TRANSFER).bind(0, id).bind(1, 1L).execute())
+                                        .flatMap(result -> result.getRowsUpdated()))
+                                .then(Mono.from(c.commitTransaction()))
+                                .thenReturn(balance + 1))
+                        .onErrorResume(e -> Mono.from(c.rollbackTransaction()).onErrorResume(r -> Mono.empty()).then(Mono.error(e))),
+                Connection::close);
+    }
+
+    @Override
+    Flux<Item> items(long rows) {
+        return Flux.usingWhen(this.pool.create(),
+                c -> Flux.from(c.createStatement(Workload.STREAM_ITEMS).bind(0, rows).execute())
+                        .flatMap(result -> result.map((row, meta) -> Item.of(row))),
+                Connection::close);
+    }
+
+    @Override
+    public void close() {
+        this.pool.disposeLater().block(Duration.ofSeconds(30));
+    }
+}
