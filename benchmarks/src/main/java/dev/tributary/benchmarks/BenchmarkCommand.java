@@ -177,6 +177,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             try {
+                if (v.startsWith("p")) {
+                    return Duration.parse(value.trim());
+                }
                 if (v.endsWith("ms")) {
                     return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 }
@@ -186,7 +189,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 if (v.endsWith("m")) {
                     return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
                 }
-                return Duration.parse(value);
+                throw new IllegalArgumentException("no unit");
             } catch (RuntimeException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (examples: 300ms, 1.5s, 2m, PT2S)");
             }

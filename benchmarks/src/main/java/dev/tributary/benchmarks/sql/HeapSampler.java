@@ -1,48 +1,38 @@
 package dev.tributary.benchmarks.sql;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Heap growth during a measurement: a baseline after {@code System.gc()}, then the used heap
- * sampled every 10 ms ({@link MemoryMXBean}) and the used heap right after each collection (GC
- * notifications: what the collector could not free, i.e. what the stream held). Both are reported
- * as growth over the baseline, in MiB.
+ * Heap growth during a measurement, over a baseline taken after {@code System.gc()}: the used heap
+ * sampled every 10 ms ({@link MemoryMXBean}; its peak is mostly the young generation filling up
+ * between collections), and the heap retained at one moment chosen by the caller (mid-stream),
+ * measured after a full {@code System.gc()}: what the stream really holds, its buffered rows.
  */
 final class HeapSampler implements AutoCloseable {
 
     private static final double MIB = 1024.0 * 1024.0;
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final long baseline;
     private final AtomicLong peakSampled = new AtomicLong();
-    private final AtomicLong peakAfterGc = new AtomicLong(-1);
-    private final NotificationListener listener = this::onCollection;
+    private volatile double retainedMib = Double.NaN;
     private final Thread sampler;
     private volatile boolean running = true;
 
-    /** The growth figures of one measurement. */
-    record Growth(double peakSampledMib, double peakAfterGcMib) {
+    /**
+     * The growth figures of one measurement, in MiB.
+     *
+     * @param peakSampledMib the peak of the sampled used heap
+     * @param retainedMib    the heap retained when {@link #measureRetained()} ran ({@code NaN} if it did not)
+     */
+    record Growth(double peakSampledMib, double retainedMib) {
     }
 
     HeapSampler() {
         System.gc();
         this.baseline = this.memory.getHeapMemoryUsage().getUsed();
-        for (GarbageCollectorMXBean collector : this.collectors) {
-            ((NotificationEmitter) collector).addNotificationListener(this.listener, null, null);
-        }
         this.sampler = new Thread(() -> {
             while (this.running) {
                 this.peakSampled.accumulateAndGet(this.memory.getHeapMemoryUsage().getUsed(), Math::max);
@@ -57,32 +47,23 @@ final class HeapSampler implements AutoCloseable {
         this.sampler.start();
     }
 
-    private void onCollection(Notification notification, Object handback) {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            return;
-        }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-        long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
-        this.peakAfterGc.accumulateAndGet(used, Math::max);
+    /**
+     * Runs a full collection and records what is still used over the baseline. Blocks the calling
+     * thread for the collection (tens of milliseconds), once per measurement.
+     */
+    void measureRetained() {
+        System.gc();
+        this.retainedMib = Math.max(0, this.memory.getHeapMemoryUsage().getUsed() - this.baseline) / MIB;
     }
 
-    /** @return the growth so far; {@code NaN} after-GC growth when no collection ran */
+    /** @return the growth so far */
     Growth growth() {
-        long afterGc = this.peakAfterGc.get();
-        return new Growth(Math.max(0, this.peakSampled.get() - this.baseline) / MIB,
-                afterGc < 0 ? Double.NaN : Math.max(0, afterGc - this.baseline) / MIB);
+        return new Growth(Math.max(0, this.peakSampled.get() - this.baseline) / MIB, this.retainedMib);
     }
 
     @Override
     public void close() {
         this.running = false;
         this.sampler.interrupt();
-        for (GarbageCollectorMXBean collector : this.collectors) {
-            try {
-                ((NotificationEmitter) collector).removeNotificationListener(this.listener);
-            } catch (ListenerNotFoundException e) {
-                // never added
-            }
-        }
     }
 }

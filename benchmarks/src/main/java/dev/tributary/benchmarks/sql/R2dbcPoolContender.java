@@ -5,6 +5,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,15 +14,31 @@ import java.time.Duration;
 /**
  * The same driver without Tributary: r2dbc-postgresql over r2dbc-pool (r2dbc-pool's defaults,
  * the run's pool size), used the way its documentation shows: a connection per operation from the
- * pool, closed (returned) with {@code usingWhen}. The baseline of every ratio.
+ * pool, closed (returned) with {@code usingWhen}. The baseline of every ratio. With a fetch size it
+ * is the diagnostic row that isolates what Tributary's default {@code fetchSize(1000)} costs.
  */
 final class R2dbcPoolContender extends ReactiveContender {
 
     private final ConnectionPool pool;
+    private final int fetchSize;
 
     R2dbcPoolContender(String name, String r2dbcUrl, int poolSize) {
+        this(name, r2dbcUrl, poolSize, 0);
+    }
+
+    /**
+     * @param fetchSize rows per fetch set on every query ({@code Statement.fetchSize}), as Tributary
+     *                  does; 0 for the driver's default (no portal: one round trip for a point select)
+     */
+    R2dbcPoolContender(String name, String r2dbcUrl, int poolSize, int fetchSize) {
         super(name);
         this.pool = pool(r2dbcUrl, poolSize);
+        this.fetchSize = fetchSize;
+    }
+
+    private Statement query(Connection c, String sql) {
+        Statement statement = c.createStatement(sql);
+        return this.fetchSize > 0 ? statement.fetchSize(this.fetchSize) : statement;
     }
 
     static ConnectionPool pool(String r2dbcUrl, int poolSize) {
@@ -36,7 +53,7 @@ final class R2dbcPoolContender extends ReactiveContender {
     @Override
     Mono<Item> pointSelect(long id) {
         return Mono.usingWhen(this.pool.create(),
-                c -> Flux.from(c.createStatement(Workload.SELECT_ITEM).bind(0, id).execute())
+                c -> Flux.from(query(c, Workload.SELECT_ITEM).bind(0, id).execute())
                         .flatMap(result -> result.map((row, meta) -> Item.of(row)))
                         .singleOrEmpty(),
                 Connection::close);
@@ -46,7 +63,7 @@ final class R2dbcPoolContender extends ReactiveContender {
     Mono<Long> transfer(long id) {
         return Mono.usingWhen(this.pool.create(),
                 c -> Mono.from(c.beginTransaction())
-                        .then(Flux.from(c.createStatement(Workload.READ_BALANCE).bind(0, id).execute())
+                        .then(Flux.from(query(c, Workload.READ_BALANCE).bind(0, id).execute())
                                 .flatMap(result -> result.map((row, meta) -> row.get(0, Long.class)))
                                 .single())
                         .flatMap(balance -> Flux.from(c.createStatement(Workload.WRITE_BALANCE).bind(0, id).bind(1, balance + 1).execute())
@@ -62,7 +79,7 @@ final class R2dbcPoolContender extends ReactiveContender {
     @Override
     Flux<Item> items(long rows) {
         return Flux.usingWhen(this.pool.create(),
-                c -> Flux.from(c.createStatement(Workload.STREAM_ITEMS).bind(0, rows).execute())
+                c -> Flux.from(query(c, Workload.STREAM_ITEMS).bind(0, rows).execute())
                         .flatMap(result -> result.map((row, meta) -> Item.of(row))),
                 Connection::close);
     }

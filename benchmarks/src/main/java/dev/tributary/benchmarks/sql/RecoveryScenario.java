@@ -62,7 +62,9 @@ public final class RecoveryScenario {
 
         void error(Throwable e) {
             this.errors.incrementAndGet();
-            this.errorTypes.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+            // pgjdbc's SQLException travels wrapped in an unchecked exception: name the driver's
+            Throwable shown = e instanceof IllegalStateException && e.getCause() instanceof java.sql.SQLException ? e.getCause() : e;
+            this.errorTypes.merge(shown.getClass().getSimpleName(), 1L, Long::sum);
         }
 
         boolean recovered() {

@@ -13,6 +13,8 @@ final class RowConsumer {
     private final long pauseNanos;
     private long rows;
     private long digest;
+    private long probeAt = -1;
+    private Runnable probe;
 
     private RowConsumer(long pauseEvery, long pauseNanos) {
         this.pauseEvery = pauseEvery;
@@ -32,6 +34,17 @@ final class RowConsumer {
         return new RowConsumer(pauseEvery, pauseNanos);
     }
 
+    /**
+     * @param row   after which row the probe runs (once)
+     * @param probe what runs then, on the consumer's thread
+     * @return this consumer
+     */
+    RowConsumer probeAt(long row, Runnable probe) {
+        this.probeAt = row;
+        this.probe = probe;
+        return this;
+    }
+
     boolean isSlow() {
         return this.pauseEvery > 0;
     }
@@ -39,6 +52,9 @@ final class RowConsumer {
     void accept(Item item) {
         this.digest += item.digest();
         this.rows++;
+        if (this.rows == this.probeAt) {
+            this.probe.run();
+        }
         if (this.pauseEvery > 0 && this.rows % this.pauseEvery == 0) {
             LockSupport.parkNanos(this.pauseNanos);
         }

@@ -26,6 +26,8 @@ import static dev.tributary.benchmarks.report.MarkdownTable.ratio;
 public final class SqlScenarios {
 
     static final String BASELINE = "r2dbc-pool (raw driver)";
+    /** The diagnostic row: the raw driver with Tributary's default fetch size on its queries. */
+    static final String WITH_FETCH_SIZE = "r2dbc-pool + fetchSize(1000), as Tributary";
     private static final String POSTGRESQL_CLIENT = "not installed (Debian package postgresql-client)";
 
     private final BenchDatabase db;
@@ -48,6 +50,7 @@ public final class SqlScenarios {
         all.add(new TributaryContender("Tributary (defaults)", url, PoolSettings.defaults(), size));
         all.add(new TributaryContender("Tributary (serverless)", url, PoolSettings.serverless(), size));
         all.add(new R2dbcPoolContender(BASELINE, url, size));
+        all.add(new R2dbcPoolContender(WITH_FETCH_SIZE, url, size, 1000));
         all.add(new SpringContender("Spring DatabaseClient", url, size));
         all.add(new VertxContender("Vert.x pg-client", server.host(), server.port(), BenchDatabase.DATABASE, "postgres", size));
         all.add(new JdbcContender("pgjdbc + HikariCP", this.db.jdbcUrl(), "postgres", size));
@@ -170,10 +173,12 @@ public final class SqlScenarios {
                 + "folds each row into a digest on the client's thread. Slow consumer: on a thread of its own behind `publishOn(.., 256)` "
                 + "(pgjdbc: its reading thread), and pauses " + pauseMillis + " ms every " + String.format("%,d", pauseEvery)
                 + " rows, so the client must hold the rest back (backpressure). Heap growth over a baseline taken after `System.gc()`: "
-                + "the peak of the used heap sampled every 10 ms, and the peak of the heap used right after a collection (what the "
-                + "stream kept alive). Rows per fetch: Tributary 1,000 (its default `fetchSize`), Vert.x 1,000 (cursor), pgjdbc 1,000 "
-                + "(`setFetchSize`); raw r2dbc and Spring use the driver's default (no cursor: TCP flow control holds the rest back). "
-                + "One warm-up pass of each, then " + this.settings.rounds() + " rounds.");
+                + "the peak of the used heap sampled every 10 ms (mostly the young generation filling between collections; the "
+                + "largest of the rounds), and the heap still used after a full `System.gc()` run by the consumer at the middle row "
+                + "(what the client holds: its buffered rows; median of the rounds; that collection's pause is inside the rows/s). "
+                + "Rows per fetch: Tributary 1,000 (its default `fetchSize`), Vert.x 1,000 (cursor), pgjdbc 1,000 (`setFetchSize`), "
+                + "the diagnostic raw-driver row 1,000; raw r2dbc and Spring use the driver's default (no portal: TCP flow control "
+                + "holds the rest back). One warm-up pass of each, then " + this.settings.rounds() + " rounds.");
         List<Contender> contenders = jvmContenders();
         try {
             for (boolean slow : new boolean[] {false, true}) {
@@ -188,6 +193,7 @@ public final class SqlScenarios {
                         progress("stream " + (slow ? "slow" : "fast") + " round " + (round + 1) + " " + c.name());
                         RowConsumer consumer = slow ? RowConsumer.slow(pauseEvery, pauseMillis * 1_000_000) : RowConsumer.fast();
                         try (HeapSampler heap = new HeapSampler()) {
+                            consumer.probeAt(rows / 2, heap::measureRetained);
                             long t0 = System.nanoTime();
                             long read = c.stream(rows, consumer);
                             long elapsed = System.nanoTime() - t0;
@@ -216,13 +222,12 @@ public final class SqlScenarios {
             }
         }
         MarkdownTable table = new MarkdownTable("contender", "#rows/s", "#vs r2dbc-pool", "#peak heap growth MiB (sampled)",
-                "#peak heap after GC MiB", "#rows/s min / median / max (rounds)");
+                "#heap retained mid-stream MiB", "#rows/s min / median / max (rounds)");
         for (Map.Entry<Contender, List<StreamRun>> e : results.entrySet()) {
             Rounds rate = rounds(e.getValue(), StreamRun::rowsPerSecond);
             table.row(e.getKey().name(), figure(rate.median()), ratio(rate.median(), baseline),
                     figure(e.getValue().stream().mapToDouble(r -> r.heap().peakSampledMib()).max().orElse(Double.NaN)),
-                    figure(e.getValue().stream().mapToDouble(r -> r.heap().peakAfterGcMib()).filter(d -> !Double.isNaN(d)).max()
-                            .orElse(Double.NaN)),
+                    figure(rounds(e.getValue(), r -> r.heap().retainedMib()).median()),
                     noise(rate));
         }
         return "### Streaming, " + (slow ? "slow consumer (backpressure)" : "fast consumer") + "\n\n" + table.render();
