@@ -175,7 +175,8 @@ public final class SqlScenarios {
                 + " rows, so the client must hold the rest back (backpressure). Heap growth over a baseline taken after `System.gc()`: "
                 + "the peak of the used heap sampled every 10 ms (mostly the young generation filling between collections; the "
                 + "largest of the rounds), and the heap still used after a full `System.gc()` run by the consumer at the middle row "
-                + "(what the client holds: its buffered rows; median of the rounds; that collection's pause is inside the rows/s). "
+                + "(what the client holds on the heap: its decoded, buffered rows; Netty's direct buffers are not counted; median of the "
+                + "rounds; that collection's pause is inside the rows/s). "
                 + "Rows per fetch: Tributary 1,000 (its default `fetchSize`), Vert.x 1,000 (cursor), pgjdbc 1,000 (`setFetchSize`), "
                 + "the diagnostic raw-driver row 1,000; raw r2dbc and Spring use the driver's default (no portal: TCP flow control "
                 + "holds the rest back). One warm-up pass of each, then " + this.settings.rounds() + " rounds.");
