@@ -152,7 +152,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 new MicroBenchmarks(this.quick).run(report);
             }
             report.add("Total run time: " + Duration.between(start, Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString()
-                    .substring(2).toLowerCase(Locale.ROOT) + ".");
+                    .substring(2).toLowerCase(Locale.ROOT) + "; load average at the end " + String.format(Locale.ROOT, "%.2f",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ".");
             return 0;
         } finally {
             if (db != null) {

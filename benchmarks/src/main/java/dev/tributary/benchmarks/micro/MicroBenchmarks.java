@@ -4,6 +4,8 @@ import dev.tributary.benchmarks.report.MarkdownTable;
 import dev.tributary.benchmarks.report.Report;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -49,7 +51,8 @@ public final class MicroBenchmarks {
         Options built = options.build();
         Collection<RunResult> results;
         try {
-            results = new Runner(built).run();
+            // JMH's progress goes to stderr with the harness's: stdout carries only the tables
+            results = new Runner(built, OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).run();
         } catch (RunnerException e) {
             throw new IllegalStateException("JMH failed", e);
         }
