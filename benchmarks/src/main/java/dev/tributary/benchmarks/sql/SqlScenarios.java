@@ -21,7 +21,7 @@ import static dev.tributary.benchmarks.report.MarkdownTable.ratio;
 /**
  * The SQL scenarios (1 to 5 of issue 7) on one {@link BenchDatabase}. Rounds are interleaved: round
  * 1 of every contender, then round 2..., so that a busy moment of the machine does not land on one
- * contender only.
+ * contender only; each round starts with another contender.
  */
 public final class SqlScenarios {
 
@@ -116,7 +116,7 @@ public final class SqlScenarios {
                     results.put(c, new ArrayList<>());
                 }
                 for (int round = 0; round < this.settings.rounds(); round++) {
-                    for (Contender c : contenders) {
+                    for (Contender c : rotated(contenders, round)) {
                         progress(workload + " c=" + concurrency + " round " + (round + 1) + " " + c.name());
                         results.get(c).add(c.closedLoop(workload, this.db.rows(), concurrency, this.settings.duration()));
                     }
@@ -151,6 +151,17 @@ public final class SqlScenarios {
         }
         return "### " + (workload == Workload.POINT_SELECT ? "Point select" : "Transactions") + ", concurrency " + concurrency + "\n\n"
                 + table.render();
+    }
+
+    /**
+     * @return the contenders in round-robin order starting at {@code round}: each round starts with
+     * another contender, so none always follows the same neighbour (pgbench's 64 connections closing,
+     * a stream's garbage)
+     */
+    static <T> List<T> rotated(List<T> contenders, int round) {
+        List<T> order = new ArrayList<>(contenders);
+        java.util.Collections.rotate(order, -(round % Math.max(1, order.size())));
+        return order;
     }
 
     static <T> Rounds rounds(List<T> values, ToDoubleFunction<T> figure) {
@@ -190,7 +201,7 @@ public final class SqlScenarios {
                     results.put(c, new ArrayList<>());
                 }
                 for (int round = 0; round < this.settings.rounds(); round++) {
-                    for (Contender c : contenders) {
+                    for (Contender c : rotated(contenders, round)) {
                         progress("stream " + (slow ? "slow" : "fast") + " round " + (round + 1) + " " + c.name());
                         RowConsumer consumer = slow ? RowConsumer.slow(pauseEvery, pauseMillis * 1_000_000) : RowConsumer.fast();
                         try (HeapSampler heap = new HeapSampler()) {

@@ -65,6 +65,16 @@ class ResultTablesTest {
     }
 
     @Test
+    void eachRoundStartsWithTheNextContender() {
+        List<String> contenders = List.of("a", "b", "c");
+
+        assertThat(SqlScenarios.rotated(contenders, 0)).containsExactly("a", "b", "c");
+        assertThat(SqlScenarios.rotated(contenders, 1)).containsExactly("b", "c", "a");
+        assertThat(SqlScenarios.rotated(contenders, 2)).containsExactly("c", "a", "b");
+        assertThat(SqlScenarios.rotated(contenders, 3)).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void loopResultsGiveThroughputAndPercentilesInMilliseconds() {
         Histogram h = new Histogram(3);
         for (int i = 1; i <= 100; i++) {
