@@ -114,7 +114,8 @@ final class ClickHouseTransport {
             configured = configured.secure(spec -> spec.sslContext(sslContext).handlerConfigurator(handler -> {
                 SSLEngine engine = handler.engine();
                 SSLParameters parameters = engine.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : null);
+                // the JDK's engine ignores a null algorithm (keeping reactor-netty's HTTPS); an empty one turns the check off
+                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : "");
                 engine.setSSLParameters(parameters);
             }));
         }
@@ -147,7 +148,9 @@ final class ClickHouseTransport {
             return Mono.just(configuration.sslContext());
         }
         return Mono.fromCallable(() -> {
-            SslContextBuilder builder = SslContextBuilder.forClient();
+            // Netty 4.2 client contexts check the host name themselves (in their trust manager) unless told not to
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm(configuration.hostnameVerification() ? "HTTPS" : null);
             if (configuration.trustedCertificates() != null) {
                 builder.trustManager(configuration.trustedCertificates().toFile());
             }
