@@ -59,6 +59,8 @@ final class TabSeparatedReader {
     /** Offset of the error start inside the held region. */
     private int holdErrorOffset;
     private boolean finished;
+    /** A malformed line found after good rows of the same chunk: thrown by the next call. */
+    private MalformedResponse pendingFailure;
 
     private final int[] fieldEnds;
     private int[] ends;
@@ -79,12 +81,16 @@ final class TabSeparatedReader {
      *
      * @param chunk the next bytes of the body
      * @return the rows completed by this chunk (raw, still escaped fields), possibly empty
-     * @throws MalformedResponse if a row has a different number of fields than the header (names the line)
+     * @throws MalformedResponse (from this call, or from the next call when this chunk also completed good
+     *                           rows in front of the bad line) if a row has a different number of fields than the header (names the line)
      *                           or the types line does not parse
      */
     List<String[]> feed(ByteBuf chunk) {
         if (finished) {
             throw new IllegalStateException("feed after finish");
+        }
+        if (pendingFailure != null) {
+            throw pendingFailure;
         }
         int n = chunk.readableBytes();
         if (n == 0) {
@@ -94,7 +100,14 @@ final class TabSeparatedReader {
         chunk.getBytes(chunk.readerIndex(), buffer, length, n);
         length += n;
         List<String[]> rows = new ArrayList<>();
-        process(rows);
+        try {
+            process(rows);
+        } catch (MalformedResponse e) {
+            if (rows.isEmpty()) {
+                throw e;
+            }
+            pendingFailure = e; // return the good rows in front of the bad line first
+        }
         return rows.isEmpty() ? List.of() : rows;
     }
 
@@ -111,6 +124,9 @@ final class TabSeparatedReader {
             return List.of();
         }
         finished = true;
+        if (pendingFailure != null) {
+            throw pendingFailure;
+        }
         List<String[]> rows = new ArrayList<>();
         if (holdStart >= 0) {
             String text = new String(buffer, holdStart + holdErrorOffset, length - holdStart - holdErrorOffset,
