@@ -79,6 +79,8 @@ class ClickHouseCodecIT {
                 .host(server.host())
                 .port(server.httpPort())
                 .setting("allow_experimental_low_cardinality_type", "1")
+                // the SQL with a 1 MB literal exceeds the default max_query_size (256 KiB)
+                .setting("max_query_size", "8000000")
                 .build());
     }
 
