@@ -105,6 +105,13 @@ class ClickHouseLiteralsTest {
         assertThat(tsv(42L)).isEqualTo("42");
         assertThat(tsv(new BigDecimal("1E+2"))).isEqualTo("100");
         assertThat(tsv(Double.NaN)).isEqualTo("nan");
+        assertThat(tsv(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
+        assertThat(tsv(1.234e-5)).isEqualTo("0.00001234");
+        assertThat(tsv(-1.0e10)).isEqualTo("-10000000000");
+        assertThat(tsv(1.5f)).isEqualTo("1.5");
+        assertThat(tsv(0.0)).isEqualTo("0.0");
+        assertThat(tsv(1.0e300)).isEqualTo("1.0E300");
+        assertThat(tsv(List.of(1.0e-7))).isEqualTo("[0.00000010]");
         assertThat(tsv(true)).isEqualTo("1");
         assertThat(tsv(LocalDate.of(2024, 2, 29))).isEqualTo("2024-02-29");
         assertThat(tsv(LocalDateTime.of(2024, 2, 29, 1, 2, 3))).isEqualTo("2024-02-29 01:02:03");
