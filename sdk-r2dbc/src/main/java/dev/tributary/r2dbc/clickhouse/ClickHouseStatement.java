@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * server-side parameters ({@link ClickHouseConnectionConfiguration.ServerSideParameters}) each
  * marker becomes {@code {pN:Type}} and its value a {@code param_pN} URL parameter.
  * <p>
- * Statements that return rows ({@code SELECT}, {@code WITH}, {@code SHOW}, {@code DESCRIBE},
+ * Statements that return rows ({@code SELECT}, {@code WITH}, {@code SHOW}, {@code DESCRIBE}, {@code EXPLAIN},
  * {@code EXISTS}) get {@code FORMAT TabSeparatedWithNamesAndTypes} appended unless they name that
  * format themselves; another output format is refused (the driver reads only that one).
  *
@@ -43,7 +42,7 @@ public final class ClickHouseStatement implements Statement {
     /** The format the driver reads. */
     static final String FORMAT = "TabSeparatedWithNamesAndTypes";
 
-    private static final Set<String> ROW_KEYWORDS = Set.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS");
+    private static final Set<String> ROW_KEYWORDS = Set.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN");
     private static final Set<String> FORMAT_ALIASES = Set.of("TABSEPARATEDWITHNAMESANDTYPES", "TSVWITHNAMESANDTYPES");
     private static final Pattern TRAILING_FORMAT = Pattern.compile("(?is).*\\bFORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
     private static final Pattern MARKER_NAME = Pattern.compile("\\$([1-9][0-9]*)");
@@ -57,7 +56,7 @@ public final class ClickHouseStatement implements Statement {
 
     ClickHouseStatement(ClickHouseConnection connection, String sql) {
         this.connection = connection;
-        this.sql = Objects.requireNonNull(sql, "sql");
+        this.sql = requireArgument(sql, "sql");
         this.parsed = ClickHouseSql.parse(sql);
         this.parameterCount = parsed.parameterCount();
         this.current = new Binding(parameterCount);
@@ -85,7 +84,7 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bind(int index, Object value) {
-        Objects.requireNonNull(value, "value (use bindNull for NULL)");
+        requireArgument(value, "value (use bindNull for NULL)");
         Object unwrapped = value instanceof Parameter ? ((Parameter) value).getValue() : value;
         Class<?> type = value instanceof Parameter ? ((Parameter) value).getType().getJavaType() : value.getClass();
         current.set(checkIndex(index), unwrapped, type);
@@ -107,7 +106,7 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bindNull(int index, Class<?> type) {
-        Objects.requireNonNull(type, "type");
+        requireArgument(type, "type");
         current.set(checkIndex(index), null, type);
         return this;
     }
@@ -115,6 +114,26 @@ public final class ClickHouseStatement implements Statement {
     @Override
     public ClickHouseStatement bindNull(String name, Class<?> type) {
         return bindNull(indexOf(name), type);
+    }
+
+    /** R2DBC's rule: a null argument is an {@link IllegalArgumentException}. */
+    static <T> T requireArgument(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /**
+     * ClickHouse has no generated values (no auto-increment, no {@code RETURNING}).
+     *
+     * @throws IllegalArgumentException      when {@code columns} is null
+     * @throws UnsupportedOperationException always otherwise
+     */
+    @Override
+    public ClickHouseStatement returnGeneratedValues(String... columns) {
+        requireArgument(columns, "columns");
+        throw new UnsupportedOperationException("ClickHouse has no generated values (no auto-increment, no RETURNING)");
     }
 
     private int checkIndex(int index) {
@@ -126,7 +145,7 @@ public final class ClickHouseStatement implements Statement {
     }
 
     private int indexOf(String name) {
-        Objects.requireNonNull(name, "name");
+        requireArgument(name, "name");
         Matcher matcher = MARKER_NAME.matcher(name);
         int index = matcher.matches() ? Integer.parseInt(matcher.group(1)) - 1 : -1;
         if (index < 0 || index >= parameterCount) {
@@ -141,16 +160,19 @@ public final class ClickHouseStatement implements Statement {
      *
      * @return one result per run, each emitted when its response headers arrived; errors: see
      *         {@link ClickHouseResult#map}; a server error before rows as the same exceptions
-     * @throws IllegalStateException naming the marker when a value is missing
+     * @throws IllegalStateException naming the marker when a value is missing, or after a trailing
+     *                               {@link #add()} (an empty last set of bindings, as the R2DBC TCK requires)
      */
     @Override
     public Flux<ClickHouseResult> execute() {
         List<Binding> runs = new ArrayList<>(bindings);
         if (parameterCount > 0) {
-            if (!current.isEmpty() || runs.isEmpty()) {
-                current.requireComplete();
-                runs.add(current);
+            if (current.isEmpty() && !runs.isEmpty()) {
+                throw new IllegalStateException("add() was called after the last bindings: bind $1..$" + parameterCount
+                        + " again or drop the trailing add()");
             }
+            current.requireComplete();
+            runs.add(current);
         } else {
             runs.add(current);
         }
@@ -168,7 +190,7 @@ public final class ClickHouseStatement implements Statement {
 
     /**
      * @return whether the statement returns rows (its first keyword, after comments and parentheses,
-     *         is one of SELECT, WITH, SHOW, DESCRIBE, DESC, EXISTS)
+     *         is one of SELECT, WITH, SHOW, DESCRIBE, DESC, EXISTS, EXPLAIN)
      */
     static boolean returnsRows(String sql) {
         String keyword = firstKeyword(sql);
