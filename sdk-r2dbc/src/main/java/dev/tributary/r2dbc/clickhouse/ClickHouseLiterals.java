@@ -82,7 +82,7 @@ final class ClickHouseLiterals {
         } else if (value instanceof Character c) {
             TsvEscaping.appendQuoted(out, String.valueOf(c));
         } else if (value instanceof Number n) {
-            appendNumber(out, n);
+            appendNumberText(out, n);
         } else if (value instanceof Boolean b) {
             out.append(b ? '1' : '0');
         } else if (value instanceof LocalDate d) {
@@ -230,10 +230,6 @@ final class ClickHouseLiterals {
         }
     }
 
-    private static void appendNumber(StringBuilder out, Number n) {
-        appendNumberText(out, n);
-    }
-
     /**
      * A number in a data body: doubles of moderate magnitude without an exponent, which 18.16's
      * data parser reads exactly far more often than Java's {@code 1.234E-5} form (measured: 38 instead
@@ -307,10 +303,12 @@ final class ClickHouseLiterals {
     }
 
     private static void appendEpoch(StringBuilder out, Instant instant) {
-        out.append(instant.getEpochSecond());
-        if (instant.getNano() != 0) {
-            out.append('.');
-            pad(out, instant.getNano(), 9);
+        if (instant.getNano() == 0) {
+            out.append(instant.getEpochSecond());
+        } else {
+            // exact for instants before 1970 too (epoch second -2 + 0.5 s is -1.5)
+            out.append(BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(instant.getNano(), 9))
+                    .setScale(9).toPlainString());
         }
     }
 

@@ -38,8 +38,9 @@ final class ClickHouseValues {
      *
      * @param type       the column type
      * @param rawField   the field as {@link TabSeparatedReader} returned it
-     * @param serverZone the server's time zone (unused by decoding today: DateTime values decode to the
-     *                   wall time the server wrote; kept for conversions and future types)
+     * @param serverZone the server's time zone: the zone of a DateTime without its own; DateTime values
+     *                   decode to the wall time the server wrote, so it only matters for 18.16's zero
+     *                   {@code 0000-00-00 00:00:00} (the epoch, as a wall time in that zone)
      * @return the value in the type's default Java class, or {@code null} for {@code \N}
      * @throws IllegalArgumentException if the text is not a value of the type (names the type and the text)
      */
@@ -202,7 +203,8 @@ final class ClickHouseValues {
      * <li>{@code null} stays {@code null}; {@code Object.class} or an instance of {@code target}: the value itself;</li>
      * <li>Number to Byte, Short, Integer, Long, BigInteger (exact: overflow or a fraction fails), Float, Double,
      *     BigDecimal (NaN and infinities fail);</li>
-     * <li>String from anything ({@code toPlainString} for BigDecimal, {@code yyyy-MM-dd HH:mm:ss} style kept ISO);</li>
+     * <li>String from anything ({@code toPlainString} for BigDecimal, ISO-8601 for java.time values, a List's
+     *     {@code toString}, the UTF-8 text of a byte[]);</li>
      * <li>LocalDateTime (a DateTime) to Instant, OffsetDateTime, ZonedDateTime in {@code zone} (required),
      *     to LocalDate, LocalTime; LocalDate to LocalDateTime (start of day);</li>
      * <li>Boolean from an integer 0/1 (UInt8) or the strings true/false/1/0;</li>

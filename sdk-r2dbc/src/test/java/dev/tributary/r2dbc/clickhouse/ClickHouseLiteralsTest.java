@@ -102,6 +102,7 @@ class ClickHouseLiteralsTest {
         assertThat(tsv("a\tb\nc\\d\re\0'")).isEqualTo("a\\tb\\nc\\\\d\\re\\0'");
         assertThat(tsv("\\N")).isEqualTo("\\\\N");
         assertThat(tsv("é 🎉")).isEqualTo("é 🎉");
+        assertThatThrownBy(() -> tsv("\uDC00x")).hasMessageContaining("unpaired surrogate at index 0");
         assertThat(tsv(42L)).isEqualTo("42");
         assertThat(tsv(new BigDecimal("1E+2"))).isEqualTo("100");
         assertThat(tsv(Double.NaN)).isEqualTo("nan");
@@ -118,6 +119,7 @@ class ClickHouseLiteralsTest {
         assertThat(tsv(Instant.parse("2020-09-13T12:26:40Z"))).isEqualTo("1600000000");
         assertThat(tsv(Instant.parse("2020-09-13T12:26:40.5Z"))).isEqualTo("1600000000.500000000");
         assertThat(tsv(OffsetDateTime.parse("2020-09-13T14:26:40+02:00"))).isEqualTo("1600000000");
+        assertThat(tsv(Instant.ofEpochSecond(-2, 500_000_000))).isEqualTo("-1.500000000");
         assertThat(tsv(UUID.fromString("61f0c404-5cb3-11e7-907b-a6006ad3dba0"))).isEqualTo("61f0c404-5cb3-11e7-907b-a6006ad3dba0");
         assertThat(tsv(new byte[] {'a', '\t', (byte) 0x80, '\\'})).isEqualTo("a\\x09\\x80\\\\");
         assertThat(tsv(ChronoUnit.DAYS)).isEqualTo("DAYS");
