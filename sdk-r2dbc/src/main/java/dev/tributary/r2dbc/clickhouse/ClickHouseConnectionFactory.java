@@ -1,10 +1,13 @@
 package dev.tributary.r2dbc.clickhouse;
 
+import io.netty.handler.ssl.SslContext;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Opens {@link ClickHouseConnection}s to the ClickHouse HTTP interface.
@@ -21,12 +24,26 @@ import java.util.Objects;
 public final class ClickHouseConnectionFactory implements ConnectionFactory {
 
     private final ClickHouseConnectionConfiguration configuration;
+    private final UnaryOperator<HttpClient> customizer;
+    private final Mono<SslContext> sslContext;
+    private final ClickHouseTransport.Control control;
 
     /**
      * @param configuration the server and settings; not null
      */
     public ClickHouseConnectionFactory(ClickHouseConnectionConfiguration configuration) {
+        this(configuration, UnaryOperator.identity());
+    }
+
+    /**
+     * @param customizer applied last to every {@link HttpClient} the factory configures (tests observe the wire with it)
+     */
+    ClickHouseConnectionFactory(ClickHouseConnectionConfiguration configuration, UnaryOperator<HttpClient> customizer) {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
+        this.customizer = Objects.requireNonNull(customizer, "customizer");
+        // built once, off the event loops (reading a PEM file blocks)
+        this.sslContext = ClickHouseTransport.sslContext(configuration).cache();
+        this.control = new ClickHouseTransport.Control(configuration, sslContext, customizer);
     }
 
     /**
@@ -40,7 +57,15 @@ public final class ClickHouseConnectionFactory implements ConnectionFactory {
      */
     @Override
     public Mono<ClickHouseConnection> create() {
-        return Mono.error(new UnsupportedOperationException("not yet"));
+        return sslContext.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(ssl -> {
+                    ClickHouseTransport transport = ClickHouseTransport.open(configuration, ssl.orElse(null), customizer);
+                    ClickHouseConnection connection = new ClickHouseConnection(configuration, transport, control);
+                    return connection.handshake()
+                            .onErrorMap(e -> ClickHouseExceptions.translate(e, "connecting to " + configuration.host() + ":" + configuration.port(), null))
+                            .onErrorResume(e -> transport.dispose().then(Mono.error(e)))
+                            .doOnCancel(() -> transport.dispose().subscribe());
+                });
     }
 
     @Override
