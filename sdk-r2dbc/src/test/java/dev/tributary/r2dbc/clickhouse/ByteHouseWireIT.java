@@ -110,16 +110,14 @@ class ByteHouseWireIT {
     }
 
     @Test
-    void checksThatTheCertificateNamesTheHostUnlessToldNotTo() {
+    void checksThatTheCertificateNamesTheHost() {
+        // the certificate names localhost only: through 127.0.0.1 the chain is trusted but the name does not match
         String viaAddress = "r2dbc:bytehouse://127.0.0.1:" + server.port() + "/?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust();
 
         assertThatThrownBy(() -> selectOne(ConnectionFactories.get(viaAddress)).block(Duration.ofSeconds(20)))
-                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException
-                        || cause instanceof java.security.cert.CertificateException));
+                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException))
+                .hasMessageContaining("127.0.0.1");
         assertThat(server.received()).isEmpty();
-
-        assertThat(selectOne(ConnectionFactories.get(viaAddress + "&sslHostnameVerification=false")).block(Duration.ofSeconds(20)))
-                .isEqualTo(1L);
     }
 
     @Test
@@ -130,7 +128,9 @@ class ByteHouseWireIT {
 
             assertThat(selectOne(ConnectionFactories.get(options)).block(Duration.ofSeconds(20))).isEqualTo(1L);
 
+            // in the X-ClickHouse-User/Key headers: Basic credentials would arrive as user "AC1234" (split at the first colon)
             assertThat(accountServer.received()).isNotEmpty().allSatisfy(request -> {
+                assertThat(request.headers()).containsEntry("x-clickhouse-user", "AC1234::alice").doesNotContainKey("authorization");
                 assertThat(request.user()).isEqualTo("AC1234::alice");
                 assertThat(request.key()).isEqualTo("pa55:word");
                 assertThat(request.uri()).doesNotContain("pa55");
