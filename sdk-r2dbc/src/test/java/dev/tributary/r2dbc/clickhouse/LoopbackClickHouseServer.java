@@ -64,6 +64,8 @@ final class LoopbackClickHouseServer implements AutoCloseable {
         HttpServer server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
+                // as ClickHouse's keep_alive_timeout: idle keep-alive connections are closed, so close() need not wait
+                .idleTimeout(Duration.ofSeconds(1))
                 .doOnChannelInit((observer, channel, address) -> this.acceptedConnections.incrementAndGet())
                 .handle(this::answer);
         if (tls != null) {
