@@ -182,6 +182,9 @@ class ByteHouseWireIT {
                 .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException))
                 .hasMessageContaining("127.0.0.1");
         assertThat(server.received()).isEmpty();
+
+        assertThat(selectOne(ConnectionFactories.get(viaAddress + "&sslHostnameVerification=false")).block(Duration.ofSeconds(20)))
+                .isEqualTo(1L);
     }
 
     @Test
