@@ -116,7 +116,8 @@ final class ClickHouseTransport {
             configured = configured.secure(reactor.netty.tcp.SslProvider.builder().sslContext(sslContext).handlerConfigurator(handler -> {
                 SSLEngine engine = handler.engine();
                 SSLParameters parameters = engine.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : null);
+                // the JDK's engine ignores a null algorithm (keeping the context's HTTPS, e.g. of a given sslContext); an empty one turns the check off
+                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : "");
                 engine.setSSLParameters(parameters);
             }).build());
         }
