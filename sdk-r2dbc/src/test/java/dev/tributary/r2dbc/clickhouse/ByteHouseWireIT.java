@@ -1,0 +1,185 @@
+package dev.tributary.r2dbc.clickhouse;
+
+import dev.tributary.testkit.postgres.ServerTls;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import javax.net.ssl.SSLException;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The {@code bytehouse} driver on the wire, against {@link LoopbackClickHouseServer} (HTTPS on
+ * 127.0.0.1, certificate for {@code localhost} from a test CA): TLS by default with the server's
+ * certificate verified, the API-key and {@code account::user} logins, warehouse and role settings
+ * as URL parameters, an explicit host winning over a region.
+ */
+class ByteHouseWireIT {
+
+    /** ByteHouse API keys contain a colon. */
+    private static final String API_KEY = "K3yId:S3cretPart";
+
+    private static ServerTls tls;
+    private static ServerTls otherTls;
+    private static LoopbackClickHouseServer server;
+
+    @BeforeAll
+    static void startServer() {
+        tls = ServerTls.selfSigned("localhost");
+        otherTls = ServerTls.selfSigned("localhost");
+        server = LoopbackClickHouseServer.start(tls, ByteHouseOptions.API_KEY_USER, API_KEY);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        if (tls != null) {
+            tls.close();
+        }
+        if (otherTls != null) {
+            otherTls.close();
+        }
+    }
+
+    @BeforeEach
+    void forgetEarlierRequests() {
+        server.reset();
+    }
+
+    private static String base() {
+        return "r2dbc:bytehouse://localhost:" + server.port() + "/";
+    }
+
+    private static String trust() {
+        return "sslRootCert=" + tls.rootCertificate();
+    }
+
+    /** Opens a connection, runs SELECT 1, closes; emits the value. */
+    private static Mono<Long> selectOne(ConnectionFactory factory) {
+        return Flux.usingWhen(factory.create(),
+                        connection -> Flux.from(connection.createStatement("SELECT 1").execute())
+                                .flatMap(result -> result.map((row, metadata) -> ((Number) row.get(0)).longValue())),
+                        Connection::close)
+                .single();
+    }
+
+    @Test
+    void usesTlsByDefaultWithTheServerCertificateVerifiedAndTheApiKeyAsUserBytehouse() {
+        ConnectionFactory factory = ConnectionFactories.get(base() + "?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust());
+
+        assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
+
+        // the server speaks HTTPS only: that anything arrived proves TLS, and that the test CA was needed proves verification
+        List<LoopbackClickHouseServer.Received> received = server.received();
+        assertThat(received).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.user()).isEqualTo("bytehouse");
+            assertThat(request.key()).isEqualTo(API_KEY);
+            assertThat(request.uri()).doesNotContain("S3cretPart").doesNotContain("K3yId");
+        });
+        assertThat(received).anySatisfy(request -> assertThat(request.body() + request.uri()).containsIgnoringCase("version()"));
+        assertThat(received).anySatisfy(request -> assertThat(request.body() + request.uri()).containsIgnoringCase("SELECT 1"));
+    }
+
+    @Test
+    void failsWithATlsErrorAndWithoutRetryingWhenTheServerCertificateIsNotTrusted() {
+        ConnectionFactory factory = ConnectionFactories.get(base() + "?apiKey=" + API_KEY.replace(":", "%3A")
+                + "&sslRootCert=" + otherTls.rootCertificate());
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> selectOne(factory).block(Duration.ofSeconds(20)))
+                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException))
+                .satisfies(error -> assertThat(error.toString()).doesNotContain("S3cretPart"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(server.received()).isEmpty();
+        assertThat(server.acceptedConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void checksThatTheCertificateNamesTheHostUnlessToldNotTo() {
+        String viaAddress = "r2dbc:bytehouse://127.0.0.1:" + server.port() + "/?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust();
+
+        assertThatThrownBy(() -> selectOne(ConnectionFactories.get(viaAddress)).block(Duration.ofSeconds(20)))
+                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException
+                        || cause instanceof java.security.cert.CertificateException));
+        assertThat(server.received()).isEmpty();
+
+        assertThat(selectOne(ConnectionFactories.get(viaAddress + "&sslHostnameVerification=false")).block(Duration.ofSeconds(20)))
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void sendsTheAccountLoginAsAccountColonColonUser() {
+        try (LoopbackClickHouseServer accountServer = LoopbackClickHouseServer.start(tls, "AC1234::alice", "pa55:word")) {
+            ConnectionFactoryOptions options = ByteHouseOptions.parse("r2dbc:bytehouse://localhost:" + accountServer.port()
+                    + "/?account=AC1234&user=alice&password=pa55%3Aword&" + trust());
+
+            assertThat(selectOne(ConnectionFactories.get(options)).block(Duration.ofSeconds(20))).isEqualTo(1L);
+
+            assertThat(accountServer.received()).isNotEmpty().allSatisfy(request -> {
+                assertThat(request.user()).isEqualTo("AC1234::alice");
+                assertThat(request.key()).isEqualTo("pa55:word");
+                assertThat(request.uri()).doesNotContain("pa55");
+            });
+        }
+    }
+
+    @Test
+    void sendsTheApiKeyUserOfTheDriversUrlForm() {
+        ConnectionFactoryOptions options = ByteHouseOptions.parse(base() + "?user=bytehouse&password=" + API_KEY + "&" + trust());
+
+        assertThat(selectOne(ConnectionFactories.get(options)).block(Duration.ofSeconds(20))).isEqualTo(1L);
+        assertThat(server.received()).isNotEmpty()
+                .allSatisfy(request -> assertThat(request.user() + "/" + request.key()).isEqualTo("bytehouse/" + API_KEY));
+    }
+
+    @Test
+    void sendsWarehouseAndRoleSettingsAsUrlParametersOfEveryRequest() {
+        ConnectionFactory factory = ConnectionFactories.get(base() + "?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust()
+                + "&virtual_warehouse=vw-1234-etl&vw=vw-short&active_role=analyst&role=reader");
+
+        assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
+
+        assertThat(server.received()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(request -> {
+            assertThat(request.parameter("virtual_warehouse")).isEqualTo("vw-1234-etl");
+            assertThat(request.parameter("vw")).isEqualTo("vw-short");
+            assertThat(request.parameter("active_role")).isEqualTo("analyst");
+            assertThat(request.parameter("role")).isEqualTo("reader");
+        });
+    }
+
+    @Test
+    void letsAnExplicitHostAndPortWinOverTheRegion() {
+        ConnectionFactory factory = ConnectionFactories.get(base() + "?region=AP-SOUTHEAST-1&apiKey=" + API_KEY.replace(":", "%3A")
+                + "&" + trust());
+
+        assertThat(((ClickHouseConnectionFactory) factory).configuration().host()).isEqualTo("localhost");
+        assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
+        assertThat(server.received()).isNotEmpty();
+    }
+
+    private static List<Throwable> causes(Throwable error) {
+        List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+            for (Throwable suppressed : t.getSuppressed()) {
+                chain.add(suppressed);
+            }
+        }
+        return chain;
+    }
+}
