@@ -26,8 +26,10 @@ abstract class ConnectionScope implements SqlOperations {
     private final int fetchSize;
     private final ResilienceCounters counters;
     private final Duration responseTimeout;
+    private final SqlText.Dialect dialect;
 
-    ConnectionScope(int fetchSize, ResilienceCounters counters, Duration responseTimeout) {
+    ConnectionScope(int fetchSize, ResilienceCounters counters, Duration responseTimeout, SqlText.Dialect dialect) {
+        this.dialect = dialect;
         this.fetchSize = fetchSize;
         this.counters = counters;
         this.responseTimeout = responseTimeout;
@@ -36,6 +38,11 @@ abstract class ConnectionScope implements SqlOperations {
     /** @return the longest wait for a statement's first answer; {@code null}: no limit */
     final Duration responseTimeout() {
         return this.responseTimeout;
+    }
+
+    /** @return whose lexical rules the SQL follows (how parameters are found in it) */
+    final SqlText.Dialect dialect() {
+        return this.dialect;
     }
 
     /** @return the client's resilience counters */
@@ -71,7 +78,7 @@ abstract class ConnectionScope implements SqlOperations {
 
     @Override
     public final SqlStatement sql(String sql) {
-        return new DefaultSqlStatement(this, SqlText.parse(sql));
+        return new DefaultSqlStatement(this, SqlText.parse(sql, this.dialect));
     }
 
     @Override
