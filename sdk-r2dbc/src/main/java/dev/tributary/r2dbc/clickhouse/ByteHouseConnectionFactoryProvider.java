@@ -41,7 +41,10 @@ import java.util.Objects;
  *       connection is insecure;</li>
  *   <li>login: {@code apiKey} (user {@value ByteHouseOptions#API_KEY_USER}, the key as password), user
  *       {@value ByteHouseOptions#API_KEY_USER} with the key as password, or {@code account} + user +
- *       password (sent as {@code account::user}), or a user already written {@code account::user};</li>
+ *       password (sent as {@code account::user}), or a user already written {@code account::user}; such a
+ *       user travels in the {@code X-ClickHouse-User}/{@code X-ClickHouse-Key} headers, because Basic
+ *       credentials cannot carry a colon in the user name (RFC 7617; ClickHouse splits at the first one),
+ *       the API-key login in Basic credentials;</li>
  *   <li>{@code virtual_warehouse}, {@code vw}, {@code active_role}, {@code role} and every other
  *       lower-case {@code snake_case} name: ClickHouse settings, URL parameters of every request;</li>
  *   <li>everything else as the {@code clickhouse} driver ({@link ClickHouseOptions}): {@code database}

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -132,7 +131,7 @@ public final class ClickHouseConnection implements Connection {
             }
             boolean rows = ClickHouseStatement.returnsRows(body);
             String request = rows ? ClickHouseStatement.withFormat(body) : body;
-            String queryId = UUID.randomUUID().toString();
+            String queryId = ClickHouseTransport.randomId();
             Map<String, String> all = statementParameters(queryId);
             all.putAll(parameters);
             Mono<ClickHouseTransport.Exchange> exchange = exchange(transport.post(all, request, sql), queryId, sql);
@@ -272,7 +271,7 @@ public final class ClickHouseConnection implements Connection {
             if (closed.get()) {
                 return Mono.error(new R2dbcNonTransientResourceException("The ClickHouse connection is closed", null, 0, sql));
             }
-            String queryId = UUID.randomUUID().toString();
+            String queryId = ClickHouseTransport.randomId();
             Map<String, String> parameters = statementParameters(queryId);
             parameters.put("query", sql);
             AtomicLong sent = new AtomicLong();

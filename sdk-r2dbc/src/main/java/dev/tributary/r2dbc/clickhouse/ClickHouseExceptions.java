@@ -175,7 +175,7 @@ final class ClickHouseExceptions {
         if (error instanceof IOException || error instanceof ClosedChannelException) {
             return new R2dbcTransientResourceException("Connection failed " + operation + ": " + error, null, 0, sql, error);
         }
-        if (error instanceof IllegalStateException && error.getClass().getSimpleName().equals("MalformedResponse")) {
+        if (error instanceof TabSeparatedReader.MalformedResponse) {
             return new R2dbcNonTransientResourceException("Malformed response " + operation + ": " + error.getMessage(), null, 0, sql, error);
         }
         return error;

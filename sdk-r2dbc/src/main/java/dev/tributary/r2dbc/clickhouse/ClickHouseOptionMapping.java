@@ -158,6 +158,18 @@ final class ClickHouseOptionMapping {
             }
         }
 
+        ClickHouseConnectionConfiguration.Authentication authentication =
+                authentication(driver, options.getValue(ClickHouseOptions.AUTHENTICATION));
+        if (username != null && username.indexOf(':') >= 0) {
+            // RFC 7617: a user-id with a colon cannot travel in Basic credentials; ClickHouse splits at the
+            // first colon, so "account::user" would arrive as user "account". The headers carry it intact.
+            if (authentication == ClickHouseConnectionConfiguration.Authentication.BASIC) {
+                throw new IllegalArgumentException(driver + ": user '" + username + "' contains ':', which Basic authentication"
+                        + " cannot carry (RFC 7617); use authentication=headers (the default for such users)");
+            }
+            authentication = ClickHouseConnectionConfiguration.Authentication.CLICKHOUSE_HEADERS;
+        }
+
         return new ResolvedOptions(driver, host, port, ssl, trusted,
                 bool(driver, ClickHouseOptions.SSL_HOSTNAME_VERIFICATION.name(), options.getValue(ClickHouseOptions.SSL_HOSTNAME_VERIFICATION)),
                 (SslContext) sslContext, text(options.getValue(ConnectionFactoryOptions.DATABASE)), username, password, settings,
@@ -166,7 +178,7 @@ final class ClickHouseOptionMapping {
                 duration(driver, ConnectionFactoryOptions.CONNECT_TIMEOUT.name(), options.getValue(ConnectionFactoryOptions.CONNECT_TIMEOUT)),
                 duration(driver, ClickHouseOptions.RESPONSE_TIMEOUT.name(), options.getValue(ClickHouseOptions.RESPONSE_TIMEOUT)),
                 text(options.getValue(ClickHouseOptions.APPLICATION_NAME)),
-                authentication(driver, options.getValue(ClickHouseOptions.AUTHENTICATION)),
+                authentication,
                 serverSideParameters(driver, options.getValue(ClickHouseOptions.SERVER_SIDE_PARAMETERS)));
     }
 

@@ -46,7 +46,7 @@ import java.time.Duration;
  *   <tr><td>time to the response headers</td><td>{@link #RESPONSE_TIMEOUT} ({@code responseTimeout})</td><td>none</td></tr>
  *   <tr><td>server-side statement time limit</td><td>{@link ConnectionFactoryOptions#STATEMENT_TIMEOUT} ({@code statementTimeout}):
  *       sent as the setting {@code max_execution_time}, in whole seconds rounded up</td><td>the server's</td></tr>
- *   <tr><td>how the credentials travel</td><td>{@link #AUTHENTICATION} ({@code authentication}): {@code basic} or {@code headers}</td><td>{@code basic}</td></tr>
+ *   <tr><td>how the credentials travel</td><td>{@link #AUTHENTICATION} ({@code authentication}): {@code basic} or {@code headers}</td><td>{@code basic}; {@code headers} for a user name with {@code :}</td></tr>
  *   <tr><td>binds as server-side parameters</td><td>{@link #SERVER_SIDE_PARAMETERS} ({@code serverSideParameters}): {@code auto}, {@code always}, {@code never}</td><td>{@code auto}</td></tr>
  *   <tr><td>client name (User-Agent)</td><td>{@link #APPLICATION_NAME} ({@code applicationName})</td><td>the driver's</td></tr>
  *   <tr><td>any ClickHouse setting</td><td>its own name, lower-case {@code snake_case}: {@code max_execution_time=30},
@@ -114,7 +114,9 @@ public final class ClickHouseOptions {
 
     /**
      * How the credentials travel: {@code basic} ({@code Authorization: Basic}, RFC 7617) or
-     * {@code headers} ({@code X-ClickHouse-User}/{@code X-ClickHouse-Key}); default {@code basic}.
+     * {@code headers} ({@code X-ClickHouse-User}/{@code X-ClickHouse-Key}); default {@code basic}, and
+     * {@code headers} for a user name with a colon (ByteHouse's {@code account::user}), which Basic
+     * credentials cannot carry (RFC 7617: ClickHouse splits them at the first colon).
      * A {@link ClickHouseConnectionConfiguration.Authentication} or its text.
      */
     public static final Option<ClickHouseConnectionConfiguration.Authentication> AUTHENTICATION = Option.valueOf("authentication");

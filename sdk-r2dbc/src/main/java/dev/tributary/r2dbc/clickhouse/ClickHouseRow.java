@@ -43,8 +43,10 @@ public final class ClickHouseRow implements Row {
         if (type == null) {
             throw new IllegalArgumentException("type must not be null");
         }
-        Object value = ClickHouseValues.decode(column.getNativeTypeMetadata(), fields[index], serverZone);
-        return ClickHouseValues.convert(value, type, column.getName());
+        ClickHouseType columnType = column.getNativeTypeMetadata();
+        Object value = ClickHouseValues.decode(columnType, fields[index], serverZone);
+        ZoneId zone = columnType.zone() != null ? columnType.zone() : serverZone;
+        return ClickHouseValues.convert(value, type, column.getName(), zone);
     }
 
     /**

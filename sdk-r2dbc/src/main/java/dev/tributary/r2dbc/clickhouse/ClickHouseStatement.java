@@ -177,24 +177,65 @@ public final class ClickHouseStatement implements Statement {
 
     /**
      * @param sql a statement that returns rows
-     * @return the body to send: {@code sql} with {@code FORMAT TabSeparatedWithNamesAndTypes} appended
-     *         (on a new line, after any trailing semicolons) unless it names that format
+     * @return the body to send: {@code sql} up to its last token (trailing semicolons and comments
+     *         dropped) with {@code FORMAT TabSeparatedWithNamesAndTypes} appended on a line of its
+     *         own, unless it already names that format
      * @throws IllegalArgumentException when it names another output format
      */
     static String withFormat(String sql) {
-        Matcher matcher = TRAILING_FORMAT.matcher(sql);
+        String statement = sql.substring(0, significantEnd(sql));
+        Matcher matcher = TRAILING_FORMAT.matcher(statement);
         if (matcher.matches()) {
             String format = matcher.group(1);
             if (FORMAT_ALIASES.contains(format.toUpperCase(Locale.ROOT))) {
-                return sql;
+                return statement;
             }
             throw new IllegalArgumentException("The driver reads " + FORMAT + " results; remove 'FORMAT " + format + "' from: " + sql);
         }
-        int end = sql.length();
-        while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) {
-            end--;
+        return statement + "\nFORMAT " + FORMAT;
+    }
+
+    /**
+     * @return the index after the statement's last significant character: whitespace, comments
+     *         (line comments after {@code --}, block comments) and
+     *         trailing semicolons do not count; quoted text ({@code '..'}, {@code `..`}, {@code ".."}, backslash escapes) does
+     */
+    static int significantEnd(String sql) {
+        int n = sql.length();
+        int end = 0;
+        int semicolons = -1;
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? n : eol + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int close = sql.indexOf("*/", i + 2);
+                i = close < 0 ? n : close + 2;
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '\'' || c == '`' || c == '"') {
+                int j = i + 1;
+                while (j < n && sql.charAt(j) != c) {
+                    j += sql.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = Math.min(n, j + 1);
+                end = i;
+                semicolons = -1;
+            } else {
+                if (c == ';') {
+                    if (semicolons < 0) {
+                        semicolons = i;
+                    }
+                } else {
+                    semicolons = -1;
+                }
+                i++;
+                end = i;
+            }
         }
-        return sql.substring(0, end) + "\nFORMAT " + FORMAT;
+        return semicolons >= 0 ? semicolons : end;
     }
 
     private static String firstKeyword(String sql) {

@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -64,7 +65,20 @@ final class ClickHouseTransport {
         this.configuration = configuration;
         this.provider = provider;
         this.client = client;
-        this.sessionId = configuration.session() ? UUID.randomUUID().toString() : null;
+        this.sessionId = configuration.session() ? randomId() : null;
+    }
+
+    /**
+     * A random (version 4) UUID for a {@code query_id} or {@code session_id}, from
+     * {@link ThreadLocalRandom}: {@link UUID#randomUUID()} reads {@code /dev/urandom}, a blocking
+     * call on an event loop. The ids identify, they do not authorise (ClickHouse checks the user
+     * on {@code KILL QUERY} and on sessions).
+     */
+    static String randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /**

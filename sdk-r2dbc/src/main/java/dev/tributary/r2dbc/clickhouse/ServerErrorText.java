@@ -67,6 +67,17 @@ record ServerErrorText(int code, String message) {
         return Optional.of(new ServerErrorText(code, message.strip()));
     }
 
+    /**
+     * @param text an error text candidate
+     * @return whether it ends the way server error texts end: {@code , e.what() = DB::Exception} (18.16),
+     *         a {@code (version ...)} suffix (19.x and later), or a stack trace
+     */
+    static boolean hasServerSuffix(String text) {
+        String trimmed = text.strip();
+        return WHAT_SUFFIX.matcher(trimmed).find() || VERSION_SUFFIX.matcher(trimmed).find()
+                || indexOfStackTrace(trimmed) >= 0;
+    }
+
     private static int indexOfStackTrace(String message) {
         int i = message.indexOf("\nStack trace");
         int j = message.indexOf(", Stack trace");

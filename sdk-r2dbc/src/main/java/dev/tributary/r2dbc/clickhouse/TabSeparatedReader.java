@@ -22,10 +22,15 @@ import java.util.regex.Pattern;
  * and ends it. The rule: a line that contains such an error start (the strict forms
  * {@code Code: NN, e.displayText() = } and {@code Code: NN. DB::Exception: }, anywhere in the line)
  * is held back with everything after it, and never returned as a row, until either the body
- * ends ({@link #finish()} then throws {@link ServerErrorText.Failure}) or more than
- * {@value #MAX_HELD_BYTES} bytes are held, which proves it data (an error text is short and ends
- * the body): the held lines are then returned as rows. So the reader holds back at most
- * 64 KiB plus one line, and only when a row looks like an error start.
+ * ends or more than {@value #MAX_HELD_BYTES} bytes are held, which proves it data (an error
+ * text is short and ends the body): the held lines are then returned as rows. So the reader
+ * holds back at most 64 KiB plus one chunk, and only when a row looks like an error start.
+ * When the body ends, {@link #finish()} throws {@link ServerErrorText.Failure} if the held text
+ * ends like a server error ({@code , e.what() = DB::Exception}, {@code (version ...)}, a stack
+ * trace) or cannot be rows (a field count other than the header's, a partial line); else
+ * (whole rows with the right field count, e.g. a logged message as the last value) it returns
+ * them as rows. A one-column String result whose last value is exactly an error text with its
+ * server suffix stays ambiguous and counts as an error.
  *
  * <p>Fields of rows are returned raw (still TSV-escaped); {@link ClickHouseValues#decode} decodes
  * them. Header fields (names, types) are unescaped. ASCII-only fields are built without UTF-8
@@ -132,7 +137,7 @@ final class TabSeparatedReader {
             String text = new String(buffer, holdStart + holdErrorOffset, length - holdStart - holdErrorOffset,
                     StandardCharsets.UTF_8);
             Optional<ServerErrorText> error = ServerErrorText.parse(text);
-            if (error.isPresent()) {
+            if (error.isPresent() && (ServerErrorText.hasServerSuffix(text) || !heldLinesAreRows())) {
                 throw new ServerErrorText.Failure(error.get());
             }
             releaseHold(rows);
@@ -211,6 +216,27 @@ final class TabSeparatedReader {
             pos = nl + 1;
         }
         scanPos = pos;
+    }
+
+    /** @return whether the held region is whole lines that each have the header's field count */
+    private boolean heldLinesAreRows() {
+        if (columnCount < 0 || (withNamesAndTypes && types == null) || length == holdStart
+                || buffer[length - 1] != '\n') {
+            return false;
+        }
+        int fields = 1;
+        for (int i = holdStart; i < length; i++) {
+            byte b = buffer[i];
+            if (b == '\t') {
+                fields++;
+            } else if (b == '\n') {
+                if (fields != columnCount) {
+                    return false;
+                }
+                fields = 1;
+            }
+        }
+        return true;
     }
 
     private void releaseHold(List<String[]> rows) {

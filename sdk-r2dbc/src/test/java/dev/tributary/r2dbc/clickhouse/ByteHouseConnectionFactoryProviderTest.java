@@ -205,6 +205,19 @@ class ByteHouseConnectionFactoryProviderTest {
     }
 
     @Test
+    void sendsAccountUsersInHeadersBecauseBasicCredentialsCannotCarryAColonInTheUser() {
+        ClickHouseConnectionConfiguration account = parsed("r2dbc:bytehouse://h/?account=A&user=alice&password=" + PASSWORD);
+        ClickHouseConnectionConfiguration apiKey = parsed("r2dbc:bytehouse://h/?user=bytehouse&password=" + API_KEY);
+
+        assertThat(account.authentication()).isEqualTo(ClickHouseConnectionConfiguration.Authentication.CLICKHOUSE_HEADERS);
+        assertThat(apiKey.authentication()).isEqualTo(ClickHouseConnectionConfiguration.Authentication.BASIC);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> parsed("r2dbc:bytehouse://h/?account=A&user=alice&authentication=basic&password=" + PASSWORD))
+                .withMessageContaining("user 'A::alice' contains ':'").withMessageContaining("RFC 7617")
+                .withMessageNotContaining(PASSWORD);
+    }
+
+    @Test
     void readsR2dbcsAndPercentEncodedValues() {
         ConnectionFactoryOptions options = ByteHouseOptions.parse(
                 "r2dbcs:bytehouse://gw.example.com/my%20db?user=bytehouse&password=" + API_KEY.replace(":", "%3A") + "&vw=vw%2Done");

@@ -12,9 +12,24 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.InetNameResolver;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.r2dbc.spi.R2dbcException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import javax.net.ssl.SSLException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,22 +47,34 @@ class ByteHouseWireIT {
 
     private static ServerTls tls;
     private static ServerTls otherTls;
+    private static ServerTls gatewayTls;
     private static LoopbackClickHouseServer server;
+    private static LoopbackClickHouseServer plainServer;
+    private static LoopbackClickHouseServer gatewayServer;
 
     @BeforeAll
     static void startServer() {
         tls = ServerTls.selfSigned("localhost");
         otherTls = ServerTls.selfSigned("localhost");
+        // one certificate for every gateway host of the region table, served on loopback
+        gatewayTls = ServerTls.selfSigned(Arrays.stream(ByteHouseRegion.values()).map(ByteHouseRegion::gatewayHost).distinct()
+                .toArray(String[]::new));
         server = LoopbackClickHouseServer.start(tls, ByteHouseOptions.API_KEY_USER, API_KEY);
+        plainServer = LoopbackClickHouseServer.start(null, ByteHouseOptions.API_KEY_USER, API_KEY);
+        gatewayServer = LoopbackClickHouseServer.start(gatewayTls, ByteHouseOptions.API_KEY_USER, API_KEY);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
+        for (LoopbackClickHouseServer running : new LoopbackClickHouseServer[]{server, plainServer, gatewayServer}) {
+            if (running != null) {
+                running.close();
+            }
         }
-        if (tls != null) {
-            tls.close();
+        for (ServerTls material : new ServerTls[]{tls, gatewayTls}) {
+            if (material != null) {
+                material.close();
+            }
         }
         if (otherTls != null) {
             otherTls.close();
@@ -57,6 +84,8 @@ class ByteHouseWireIT {
     @BeforeEach
     void forgetEarlierRequests() {
         server.reset();
+        plainServer.reset();
+        gatewayServer.reset();
     }
 
     private static String base() {
@@ -110,16 +139,49 @@ class ByteHouseWireIT {
     }
 
     @Test
-    void checksThatTheCertificateNamesTheHostUnlessToldNotTo() {
+    void speaksTlsByDefaultSoThatAPlainHttpServerNeverSeesTheApiKey() {
+        String url = "r2dbc:bytehouse://localhost:" + plainServer.port() + "/?apiKey=" + API_KEY.replace(":", "%3A");
+
+        assertThatThrownBy(() -> selectOne(ConnectionFactories.get(url)).block(Duration.ofSeconds(20)))
+                .isInstanceOf(R2dbcException.class)
+                .satisfies(error -> assertThat(error.toString()).doesNotContain("S3cretPart"));
+        assertThat(plainServer.received()).isEmpty();
+        assertThat(plainServer.acceptedConnections()).isEqualTo(1);
+
+        // secure=false (with a warning) is plain HTTP: the same server now answers
+        assertThat(selectOne(ConnectionFactories.get(url + "&secure=false")).block(Duration.ofSeconds(20))).isEqualTo(1L);
+        assertThat(plainServer.received()).isNotEmpty()
+                .allSatisfy(request -> assertThat(request.user() + "/" + request.key()).isEqualTo("bytehouse/" + API_KEY));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ByteHouseRegion.class)
+    void connectsToTheRegionsGatewayHostWhenOnlyARegionIsGiven(ByteHouseRegion region) {
+        // the gateways are not reachable from tests: a resolver of the test maps their names to the loopback server,
+        // whose certificate names every gateway, so the TLS host-name check sees the gateway name too
+        Queue<String> resolved = new ConcurrentLinkedQueue<>();
+        ConnectionFactoryOptions options = ByteHouseOptions.parse("r2dbc:bytehouse:///?region=" + region.regionName().toLowerCase()
+                + "&port=" + gatewayServer.port() + "&apiKey=" + API_KEY.replace(":", "%3A") + "&sslRootCert=" + gatewayTls.rootCertificate());
+        ClickHouseConnectionConfiguration configuration = ((ClickHouseConnectionFactory) ConnectionFactories.get(options)).configuration();
+        ClickHouseConnectionFactory factory = new ClickHouseConnectionFactory(configuration,
+                client -> client.resolver(new LoopbackResolverGroup(resolved)));
+
+        assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
+
+        assertThat(resolved).isNotEmpty().containsOnly(region.gatewayHost());
+        assertThat(gatewayServer.received()).isNotEmpty().allSatisfy(request ->
+                assertThat(request.headers().get("host")).isEqualTo(region.gatewayHost() + ":" + gatewayServer.port()));
+    }
+
+    @Test
+    void checksThatTheCertificateNamesTheHost() {
+        // the certificate names localhost only: through 127.0.0.1 the chain is trusted but the name does not match
         String viaAddress = "r2dbc:bytehouse://127.0.0.1:" + server.port() + "/?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust();
 
         assertThatThrownBy(() -> selectOne(ConnectionFactories.get(viaAddress)).block(Duration.ofSeconds(20)))
-                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException
-                        || cause instanceof java.security.cert.CertificateException));
+                .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException))
+                .hasMessageContaining("127.0.0.1");
         assertThat(server.received()).isEmpty();
-
-        assertThat(selectOne(ConnectionFactories.get(viaAddress + "&sslHostnameVerification=false")).block(Duration.ofSeconds(20)))
-                .isEqualTo(1L);
     }
 
     @Test
@@ -130,7 +192,9 @@ class ByteHouseWireIT {
 
             assertThat(selectOne(ConnectionFactories.get(options)).block(Duration.ofSeconds(20))).isEqualTo(1L);
 
+            // in the X-ClickHouse-User/Key headers: Basic credentials would arrive as user "AC1234" (split at the first colon)
             assertThat(accountServer.received()).isNotEmpty().allSatisfy(request -> {
+                assertThat(request.headers()).containsEntry("x-clickhouse-user", "AC1234::alice").doesNotContainKey("authorization");
                 assertThat(request.user()).isEqualTo("AC1234::alice");
                 assertThat(request.key()).isEqualTo("pa55:word");
                 assertThat(request.uri()).doesNotContain("pa55");
@@ -170,6 +234,41 @@ class ByteHouseWireIT {
         assertThat(((ClickHouseConnectionFactory) factory).configuration().host()).isEqualTo("localhost");
         assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
         assertThat(server.received()).isNotEmpty();
+    }
+
+    /** Resolves every name to 127.0.0.1 (no lookup, nothing blocks) and records the names asked for. */
+    private static final class LoopbackResolverGroup extends AddressResolverGroup<InetSocketAddress> {
+
+        private final Queue<String> resolved;
+
+        LoopbackResolverGroup(Queue<String> resolved) {
+            this.resolved = resolved;
+        }
+
+        @Override
+        protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
+            return new InetNameResolver(executor) {
+                @Override
+                protected void doResolve(String host, Promise<InetAddress> promise) {
+                    resolved.add(host);
+                    try {
+                        promise.setSuccess(InetAddress.getByAddress(host, new byte[]{127, 0, 0, 1}));
+                    } catch (UnknownHostException e) {
+                        promise.setFailure(e);
+                    }
+                }
+
+                @Override
+                protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
+                    resolved.add(host);
+                    try {
+                        promise.setSuccess(List.of(InetAddress.getByAddress(host, new byte[]{127, 0, 0, 1})));
+                    } catch (UnknownHostException e) {
+                        promise.setFailure(e);
+                    }
+                }
+            }.asAddressResolver();
+        }
     }
 
     private static List<Throwable> causes(Throwable error) {

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTPS server of the tests on 127.0.0.1 (port 0) that answers like the ClickHouse HTTP
+ * An HTTPS (or plain HTTP) server of the tests on 127.0.0.1 (port 0) that answers like the ClickHouse HTTP
  * interface and records what arrives: for ByteHouse behaviour (TLS, the API-key user, account
  * logins, warehouse settings) that no local ClickHouse can check. Its certificate comes from a
  * {@link ServerTls} (valid for that instance's DNS names only, {@code localhost} here).
@@ -61,27 +61,32 @@ final class LoopbackClickHouseServer implements AutoCloseable {
     private LoopbackClickHouseServer(ServerTls tls, String expectedUser, String expectedKey) {
         this.expectedUser = expectedUser;
         this.expectedKey = expectedKey;
-        try {
-            this.keyDirectory = Files.createTempDirectory("tributary-loopback-ch-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        tls.writeServerFiles(this.keyDirectory);
-        Http11SslContextSpec ssl = Http11SslContextSpec.forServer(this.keyDirectory.resolve(ServerTls.SERVER_CERTIFICATE_FILE).toFile(),
-                this.keyDirectory.resolve(ServerTls.SERVER_KEY_FILE).toFile());
-        this.server = HttpServer.create()
+        HttpServer server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .secure(spec -> spec.sslContext(ssl))
                 .doOnChannelInit((observer, channel, address) -> this.acceptedConnections.incrementAndGet())
-                .handle(this::answer)
-                .bindNow(Duration.ofSeconds(10));
+                .handle(this::answer);
+        if (tls != null) {
+            try {
+                this.keyDirectory = Files.createTempDirectory("tributary-loopback-ch-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tls.writeServerFiles(this.keyDirectory);
+            Http11SslContextSpec ssl = Http11SslContextSpec.forServer(
+                    this.keyDirectory.resolve(ServerTls.SERVER_CERTIFICATE_FILE).toFile(),
+                    this.keyDirectory.resolve(ServerTls.SERVER_KEY_FILE).toFile());
+            server = server.secure(spec -> spec.sslContext(ssl));
+        } else {
+            this.keyDirectory = null;
+        }
+        this.server = server.bindNow(Duration.ofSeconds(10));
     }
 
     /**
      * Starts the server (blocking: key files are written, the port bound).
      *
-     * @param tls          its certificate
+     * @param tls          its certificate, or {@code null} for plain HTTP
      * @param expectedUser the user it accepts
      * @param expectedKey  that user's password
      * @return the running server
@@ -162,6 +167,9 @@ final class LoopbackClickHouseServer implements AutoCloseable {
     @Override
     public void close() {
         this.server.disposeNow(Duration.ofSeconds(5));
+        if (this.keyDirectory == null) {
+            return;
+        }
         try (var files = Files.list(this.keyDirectory)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Files.deleteIfExists(file);

@@ -191,6 +191,29 @@ class TabSeparatedReaderTest {
     }
 
     @Test
+    void returnsLastRowsThatLookLikeAnErrorStartButAreWholeRowsWithoutAServerSuffix() {
+        byte[] body = utf8("s\tn\nString\tUInt64\n"
+                + "Code: 1, e.displayText() = DB::Exception: a logged message\t61\n");
+        for (int cut = 0; cut <= body.length; cut++) {
+            Result result = read(body, cut);
+            assertThat(result.failure).as("cut at %d", cut).isNull();
+            assertThat(result.joined()).containsExactly("Code: 1, e.displayText() = DB::Exception: a logged message|61");
+        }
+        Result oneColumn = read(utf8("s\nString\nCode: 2. DB::Exception: logged\n"));
+        assertThat(oneColumn.failure).isNull();
+        assertThat(oneColumn.joined()).containsExactly("Code: 2. DB::Exception: logged");
+    }
+
+    @Test
+    void failsOnAnErrorTextWithItsServerSuffixEvenWhereItCouldBeARow() {
+        Result oneColumn = read(utf8("s\nString\nx\nCode: 2, e.displayText() = DB::Exception: boom, e.what() = DB::Exception\n"));
+        assertThat(oneColumn.joined()).containsExactly("x");
+        assertThat(((ServerErrorText.Failure) oneColumn.failure).error()).isEqualTo(new ServerErrorText(2, "boom"));
+        Result modern = read(utf8("s\nString\nCode: 3. DB::Exception: boom. (X) (version 24.3.1.1 (official build))\n"));
+        assertThat(((ServerErrorText.Failure) modern.failure).error()).isEqualTo(new ServerErrorText(3, "boom. (X)"));
+    }
+
+    @Test
     void rejectsARowWithTheWrongFieldCountNamingTheLine() {
         Result result = read(utf8("a\tb\nUInt8\tUInt8\n1\t2\n3\n"));
         assertThat(result.failure).isInstanceOf(TabSeparatedReader.MalformedResponse.class)
