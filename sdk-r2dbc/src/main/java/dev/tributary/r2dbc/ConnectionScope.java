@@ -1,5 +1,6 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.r2dbc.copy.ClickHouseCopy;
 import dev.tributary.r2dbc.copy.PostgresCopy;
 import dev.tributary.sql.SqlOperations;
 import dev.tributary.sql.SqlStatement;
@@ -84,12 +85,14 @@ abstract class ConnectionScope implements SqlOperations {
     @Override
     public final Mono<LoadResult> load(LoadRequest request) {
         Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.load(connection, request)).singleOrEmpty();
+        return use(connection -> ClickHouseCopy.supports(connection) ? ClickHouseCopy.load(connection, request)
+                : PostgresCopy.load(connection, request)).singleOrEmpty();
     }
 
     @Override
     public final Flux<ByteBuffer> export(ExportRequest request) {
         Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.export(connection, request, this.fetchSize));
+        return use(connection -> ClickHouseCopy.supports(connection) ? ClickHouseCopy.export(connection, request)
+                : PostgresCopy.export(connection, request, this.fetchSize));
     }
 }
