@@ -107,6 +107,9 @@ public final class ClickHouseConnection implements Connection {
      */
     @Override
     public ClickHouseStatement createStatement(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
         return new ClickHouseStatement(this, sql);
     }
 
