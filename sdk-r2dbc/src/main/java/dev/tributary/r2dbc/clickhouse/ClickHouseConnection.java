@@ -12,6 +12,7 @@ import io.r2dbc.spi.ValidationDepth;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +44,9 @@ public final class ClickHouseConnection implements Connection {
 
     /** The first ClickHouse release line whose HTTP interface takes {@code param_} query parameters, as far as AUTO assumes. */
     static final int[] SERVER_PARAMETERS_SINCE = {19, 11};
+
+    /** ClickHouse's SESSION_IS_LOCKED: another query of the session is still running. */
+    static final int SESSION_IS_LOCKED = 373;
 
     /** Rows of a bulk insert body are sent in chunks of about this many bytes. */
     static final int INSERT_CHUNK_BYTES = 64 * 1024;
@@ -137,10 +141,24 @@ public final class ClickHouseConnection implements Connection {
             String queryId = ClickHouseTransport.randomId();
             Map<String, String> all = statementParameters(queryId);
             all.putAll(parameters);
-            Mono<ClickHouseTransport.Exchange> exchange = exchange(transport.post(all, request, sql), queryId, sql);
+            Mono<ClickHouseTransport.Exchange> exchange = exchange(sessionLockRetry(transport.post(all, request, sql)), queryId, sql);
             return rows ? exchange.map(x -> ClickHouseResult.of(rowSegments(x, queryId, sql)))
                     : exchange.flatMap(x -> drain(x, queryId, sql));
         });
+    }
+
+    /**
+     * With a session, a statement that follows a cancelled one may find the session still locked
+     * by it for a moment (error 373, SESSION_IS_LOCKED: nothing ran): sent again after a short
+     * backoff, up to 5 times. Not for bulk inserts (their rows cannot be replayed).
+     */
+    private Mono<ClickHouseTransport.Exchange> sessionLockRetry(Mono<ClickHouseTransport.Exchange> post) {
+        if (transport.sessionId() == null) {
+            return post;
+        }
+        return post.retryWhen(Retry.backoff(5, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(500))
+                .filter(e -> e instanceof io.r2dbc.spi.R2dbcException && ((io.r2dbc.spi.R2dbcException) e).getErrorCode() == SESSION_IS_LOCKED)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
     }
 
     private Map<String, String> statementParameters(String queryId) {

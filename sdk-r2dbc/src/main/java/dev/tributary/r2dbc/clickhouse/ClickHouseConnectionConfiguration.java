@@ -325,7 +325,7 @@ public final class ClickHouseConnectionConfiguration {
 
         /**
          * @param sslContext a Netty client TLS context (trust, client certificates, protocols); {@code null} for none.
-         *                   Host name verification still follows {@link #hostnameVerification(boolean)}.
+         *                   Host name verification follows {@link #hostnameVerification(boolean)} (set on each TLS engine).
          * @return this builder
          */
         public Builder sslContext(SslContext sslContext) {

@@ -248,7 +248,8 @@ public final class ClickHouseStatement implements Statement {
             } else {
                 if (c == ';') {
                     if (semicolons < 0) {
-                        semicolons = i;
+                        // the end of the statement before its trailing semicolons
+                        semicolons = end;
                     }
                 } else {
                     semicolons = -1;

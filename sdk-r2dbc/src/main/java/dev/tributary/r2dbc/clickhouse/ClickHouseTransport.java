@@ -111,12 +111,15 @@ final class ClickHouseTransport {
                 .headers(headers -> credentials(headers, configuration).set(HttpHeaderNames.USER_AGENT, configuration.applicationName()));
         if (configuration.ssl()) {
             boolean verifyHost = configuration.hostnameVerification();
-            configured = configured.secure(spec -> spec.sslContext(sslContext).handlerConfigurator(handler -> {
+            // secure(SslProvider), not secure(spec -> ...): the latter appends reactor-netty's own HTTPS host-name
+            // check after this configurator, so hostnameVerification(false) would have no effect
+            configured = configured.secure(reactor.netty.tcp.SslProvider.builder().sslContext(sslContext).handlerConfigurator(handler -> {
                 SSLEngine engine = handler.engine();
                 SSLParameters parameters = engine.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : null);
+                // the JDK's engine ignores a null algorithm (keeping the context's HTTPS, e.g. of a given sslContext); an empty one turns the check off
+                parameters.setEndpointIdentificationAlgorithm(verifyHost ? "HTTPS" : "");
                 engine.setSSLParameters(parameters);
-            }));
+            }).build());
         }
         return customizer.apply(configured);
     }
@@ -147,7 +150,9 @@ final class ClickHouseTransport {
             return Mono.just(configuration.sslContext());
         }
         return Mono.fromCallable(() -> {
-            SslContextBuilder builder = SslContextBuilder.forClient();
+            // Netty 4.2 client contexts check the host name by default; follow hostnameVerification instead
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm(configuration.hostnameVerification() ? "HTTPS" : null);
             if (configuration.trustedCertificates() != null) {
                 builder.trustManager(configuration.trustedCertificates().toFile());
             }

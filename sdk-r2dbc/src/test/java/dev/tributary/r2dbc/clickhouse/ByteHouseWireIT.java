@@ -182,6 +182,9 @@ class ByteHouseWireIT {
                 .satisfies(error -> assertThat(causes(error)).anyMatch(cause -> cause instanceof SSLException))
                 .hasMessageContaining("127.0.0.1");
         assertThat(server.received()).isEmpty();
+
+        assertThat(selectOne(ConnectionFactories.get(viaAddress + "&sslHostnameVerification=false")).block(Duration.ofSeconds(20)))
+                .isEqualTo(1L);
     }
 
     @Test
@@ -234,6 +237,52 @@ class ByteHouseWireIT {
         assertThat(((ClickHouseConnectionFactory) factory).configuration().host()).isEqualTo("localhost");
         assertThat(selectOne(factory).block(Duration.ofSeconds(20))).isEqualTo(1L);
         assertThat(server.received()).isNotEmpty();
+    }
+
+    @Test
+    void keepsTheApiKeyAndPasswordOutOfEveryLogLine() {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.setContext(context);
+        appender.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        List<String> loggers = List.of("dev.tributary", "reactor.netty", "io.r2dbc");
+        List<ch.qos.logback.classic.Level> previous = loggers.stream().map(name -> context.getLogger(name).getLevel()).toList();
+        // the console would drown in TRACE lines: only the capture listens meanwhile
+        List<ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent>> console = new java.util.ArrayList<>();
+        root.iteratorForAppenders().forEachRemaining(console::add);
+        console.forEach(root::detachAppender);
+        root.addAppender(appender);
+        loggers.forEach(name -> context.getLogger(name).setLevel(ch.qos.logback.classic.Level.TRACE));
+        try {
+            selectOne(ConnectionFactories.get(base() + "?apiKey=" + API_KEY.replace(":", "%3A") + "&" + trust())).block(Duration.ofSeconds(20));
+            try (LoopbackClickHouseServer accountServer = LoopbackClickHouseServer.start(tls, "AC1234::alice", "pa55:word")) {
+                selectOne(ConnectionFactories.get(ByteHouseOptions.parse("r2dbc:bytehouse://localhost:" + accountServer.port()
+                        + "/?account=AC1234&user=alice&password=pa55%3Aword&" + trust()))).block(Duration.ofSeconds(20));
+            }
+            // failures log too: a wrong key, a plain server with TLS off
+            assertThatThrownBy(() -> selectOne(ConnectionFactories.get(base() + "?apiKey=Wr0ngK3y:Value&" + trust()))
+                    .block(Duration.ofSeconds(20))).isInstanceOf(R2dbcException.class);
+            selectOne(ConnectionFactories.get("r2dbc:bytehouse://localhost:" + plainServer.port() + "/?secure=false&apiKey="
+                    + API_KEY.replace(":", "%3A"))).block(Duration.ofSeconds(20));
+        } finally {
+            root.detachAppender(appender);
+            console.forEach(root::addAppender);
+            for (int i = 0; i < loggers.size(); i++) {
+                context.getLogger(loggers.get(i)).setLevel(previous.get(i));
+            }
+        }
+
+        assertThat(appender.list).isNotEmpty().allSatisfy(event -> {
+            StringBuilder text = new StringBuilder(event.getFormattedMessage());
+            for (ch.qos.logback.classic.spi.IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append('\n').append(t.getMessage());
+            }
+            assertThat(text.toString()).doesNotContain("S3cretPart").doesNotContain("pa55").doesNotContain("Wr0ngK3y")
+                    // nor base64 of the credentials (a logged Authorization header)
+                    .doesNotContain(java.util.Base64.getEncoder().encodeToString(("bytehouse:" + API_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        });
+        assertThat(appender.list).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("insecure"));
     }
 
     /** Resolves every name to 127.0.0.1 (no lookup, nothing blocks) and records the names asked for. */

@@ -166,7 +166,8 @@ class ClickHouseConnectionIT {
     @Test
     void bulkInsertOfABadValueFailsWithTheServersErrorAndNoCount() {
         server.query("CREATE TABLE bulk_bad (id UInt32) ENGINE = Memory");
-        Flux<List<?>> rows = Flux.range(0, 1000).map(i -> List.of(i == 500 ? "not a number" : String.valueOf(i)));
+        // the bad value early in a body of 3,000,000 rows: the server answers while rows are still being sent
+        Flux<List<?>> rows = Flux.range(0, 3_000_000).map(i -> List.of(i == 500 ? "not a number" : String.valueOf(i)));
         assertThatThrownBy(() -> withConnection(config().build(), c -> c.insert("bulk_bad", List.of("id"), rows)))
                 .isInstanceOf(R2dbcDataIntegrityViolationException.class)
                 .satisfies(e -> assertThat(((R2dbcException) e).getErrorCode()).isIn(6, 27, 72))
@@ -309,5 +310,40 @@ class ClickHouseConnectionIT {
         ClickHouseConnectionFactory factory = new ClickHouseConnectionFactory(configuration);
         assertThat(factory.toString()).doesNotContain(PASSWORD);
         assertThat(withConnection(factory, c -> Mono.just(c.toString()))).allSatisfy(s -> assertThat(s).doesNotContain(PASSWORD));
+    }
+
+    @Test
+    void monoFromExecuteKeepsTheResultReadable() {
+        // Mono.from cancels the execute() publisher after its first result: the result must survive that
+        List<Long> out = withConnection(config().build(), c -> Mono.from(c.createStatement("SELECT number FROM system.numbers LIMIT 100000").execute())
+                .flatMapMany(r -> r.map((row, meta) -> row.get(0, Long.class))).count());
+        assertThat(out).containsExactly(100_000L);
+    }
+
+    @Test
+    void aResultIsConsumedOnce() {
+        withConnection(config().build(), c -> {
+            ClickHouseResult result = Mono.from(c.createStatement("SELECT 1").execute()).block();
+            assertThat(result.map((row, meta) -> row.get(0, Integer.class)).blockLast()).isEqualTo(1);
+            assertThatThrownBy(() -> result.getRowsUpdated().block()).isInstanceOf(IllegalStateException.class).hasMessageContaining("consumed");
+            return Mono.empty();
+        });
+    }
+
+    @Test
+    void segmentsAndFiltersFollowTheSpi() {
+        List<Object> out = withConnection(config().build(), c -> Flux.from(c.createStatement("SELECT toUInt8(number) AS n FROM system.numbers LIMIT 3").execute())
+                .concatMap(r -> r.filter(segment -> segment instanceof io.r2dbc.spi.Result.RowSegment)
+                        .flatMap(segment -> Mono.just((Object) ((io.r2dbc.spi.Result.RowSegment) segment).row().get("N", Integer.class)))));
+        assertThat(out).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void statementTimeoutBecomesMaxExecutionTime() {
+        assertThatThrownBy(() -> withConnection(config().build(), c -> Mono.from(c.setStatementTimeout(Duration.ofSeconds(1)))
+                .thenMany(c.createStatement("SELECT sleepEachRow(0.5) FROM system.numbers LIMIT 10 SETTINGS max_block_size = 1").execute())
+                .concatMap(r -> r.map((row, meta) -> 1))))
+                .isInstanceOf(io.r2dbc.spi.R2dbcTimeoutException.class)
+                .satisfies(e -> assertThat(((R2dbcException) e).getErrorCode()).isEqualTo(159));
     }
 }

