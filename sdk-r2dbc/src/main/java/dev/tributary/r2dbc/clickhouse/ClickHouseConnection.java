@@ -357,24 +357,29 @@ public final class ClickHouseConnection implements Connection {
     /** The body copied to heap buffers, its last bytes held back until the end (see {@link #queryBody}). */
     private Flux<java.nio.ByteBuffer> rawBody(ClickHouseTransport.Exchange exchange, String queryId, String sql) {
         return Flux.defer(() -> {
-            java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+            // the body's last chunks, at least RAW_BODY_HOLD_BYTES of them (when there are that many); older ones are passed on
+            java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+            long[] heldBytes = {0};
             return exchange.body()
                     .hide()
-                    .concatMap(buffer -> {
+                    .concatMapIterable(buffer -> {
                         byte[] bytes = new byte[buffer.readableBytes()];
                         buffer.readBytes(bytes);
-                        held.writeBytes(bytes);
-                        int passOn = held.size() - RAW_BODY_HOLD_BYTES;
-                        if (passOn <= 0) {
-                            return Mono.empty();
+                        held.addLast(bytes);
+                        heldBytes[0] += bytes.length;
+                        List<java.nio.ByteBuffer> passOn = new java.util.ArrayList<>(2);
+                        while (heldBytes[0] - held.peekFirst().length >= RAW_BODY_HOLD_BYTES) {
+                            byte[] oldest = held.removeFirst();
+                            heldBytes[0] -= oldest.length;
+                            passOn.add(java.nio.ByteBuffer.wrap(oldest));
                         }
-                        byte[] all = held.toByteArray();
-                        held.reset();
-                        held.write(all, passOn, all.length - passOn);
-                        return Mono.just(java.nio.ByteBuffer.wrap(all, 0, passOn).slice());
+                        return passOn;
                     }, 1)
                     .concatWith(Flux.defer(() -> {
-                        byte[] tail = held.toByteArray();
+                        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream((int) heldBytes[0]);
+                        held.forEach(joined::writeBytes);
+                        held.clear();
+                        byte[] tail = joined.toByteArray();
                         // ISO-8859-1: one char per byte, so a match's index is a byte offset
                         String text = new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1);
                         Matcher matcher = RAW_BODY_ERROR.matcher(text);
