@@ -5,7 +5,6 @@ import reactor.core.publisher.Flux;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Statements without bind markers run one after the other, one POST each (ClickHouse's HTTP
@@ -34,7 +33,7 @@ public final class ClickHouseBatch implements Batch {
      */
     @Override
     public ClickHouseBatch add(String sql) {
-        statements.add(Objects.requireNonNull(sql, "sql"));
+        statements.add(ClickHouseStatement.requireArgument(sql, "sql"));
         return this;
     }
 

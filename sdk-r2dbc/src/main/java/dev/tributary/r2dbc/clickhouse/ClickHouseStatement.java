@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * server-side parameters ({@link ClickHouseConnectionConfiguration.ServerSideParameters}) each
  * marker becomes {@code {pN:Type}} and its value a {@code param_pN} URL parameter.
  * <p>
- * Statements that return rows ({@code SELECT}, {@code WITH}, {@code SHOW}, {@code DESCRIBE},
+ * Statements that return rows ({@code SELECT}, {@code WITH}, {@code SHOW}, {@code DESCRIBE}, {@code EXPLAIN},
  * {@code EXISTS}) get {@code FORMAT TabSeparatedWithNamesAndTypes} appended unless they name that
  * format themselves; another output format is refused (the driver reads only that one).
  *
@@ -43,7 +42,7 @@ public final class ClickHouseStatement implements Statement {
     /** The format the driver reads. */
     static final String FORMAT = "TabSeparatedWithNamesAndTypes";
 
-    private static final Set<String> ROW_KEYWORDS = Set.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS");
+    private static final Set<String> ROW_KEYWORDS = Set.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN");
     private static final Set<String> FORMAT_ALIASES = Set.of("TABSEPARATEDWITHNAMESANDTYPES", "TSVWITHNAMESANDTYPES");
     private static final Pattern TRAILING_FORMAT = Pattern.compile("(?is).*\\bFORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
     private static final Pattern MARKER_NAME = Pattern.compile("\\$([1-9][0-9]*)");
@@ -57,7 +56,7 @@ public final class ClickHouseStatement implements Statement {
 
     ClickHouseStatement(ClickHouseConnection connection, String sql) {
         this.connection = connection;
-        this.sql = Objects.requireNonNull(sql, "sql");
+        this.sql = requireArgument(sql, "sql");
         this.parsed = ClickHouseSql.parse(sql);
         this.parameterCount = parsed.parameterCount();
         this.current = new Binding(parameterCount);
@@ -85,9 +84,7 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bind(int index, Object value) {
-        if (value == null) {
-            throw new IllegalArgumentException("value must not be null (use bindNull for NULL)");
-        }
+        requireArgument(value, "value (use bindNull for NULL)");
         Object unwrapped = value instanceof Parameter ? ((Parameter) value).getValue() : value;
         Class<?> type = value instanceof Parameter ? ((Parameter) value).getType().getJavaType() : value.getClass();
         current.set(checkIndex(index), unwrapped, type);
@@ -96,8 +93,7 @@ public final class ClickHouseStatement implements Statement {
 
     /**
      * @param name a marker name: {@code $1} .. {@code $n}
-     * @throws NoSuchElementException  when the statement has no such marker
-     * @throws IllegalArgumentException when {@code name} or {@code value} is {@code null}
+     * @throws NoSuchElementException when the statement has no such marker
      */
     @Override
     public ClickHouseStatement bind(String name, Object value) {
@@ -110,9 +106,7 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bindNull(int index, Class<?> type) {
-        if (type == null) {
-            throw new IllegalArgumentException("type must not be null");
-        }
+        requireArgument(type, "type");
         current.set(checkIndex(index), null, type);
         return this;
     }
@@ -120,6 +114,26 @@ public final class ClickHouseStatement implements Statement {
     @Override
     public ClickHouseStatement bindNull(String name, Class<?> type) {
         return bindNull(indexOf(name), type);
+    }
+
+    /** R2DBC's rule: a null argument is an {@link IllegalArgumentException}. */
+    static <T> T requireArgument(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    /**
+     * ClickHouse has no generated values (no auto-increment, no {@code RETURNING}).
+     *
+     * @throws IllegalArgumentException      when {@code columns} is null
+     * @throws UnsupportedOperationException always otherwise
+     */
+    @Override
+    public ClickHouseStatement returnGeneratedValues(String... columns) {
+        requireArgument(columns, "columns");
+        throw new UnsupportedOperationException("ClickHouse has no generated values (no auto-increment, no RETURNING)");
     }
 
     private int checkIndex(int index) {
@@ -131,9 +145,7 @@ public final class ClickHouseStatement implements Statement {
     }
 
     private int indexOf(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
-        }
+        requireArgument(name, "name");
         Matcher matcher = MARKER_NAME.matcher(name);
         int index = matcher.matches() ? Integer.parseInt(matcher.group(1)) - 1 : -1;
         if (index < 0 || index >= parameterCount) {
@@ -148,19 +160,19 @@ public final class ClickHouseStatement implements Statement {
      *
      * @return one result per run, each emitted when its response headers arrived; errors: see
      *         {@link ClickHouseResult#map}; a server error before rows as the same exceptions
-     * @throws IllegalStateException naming the marker when a value is missing
+     * @throws IllegalStateException naming the marker when a value is missing, or after a trailing
+     *                               {@link #add()} (an empty last set of bindings, as the R2DBC TCK requires)
      */
     @Override
     public Flux<ClickHouseResult> execute() {
         List<Binding> runs = new ArrayList<>(bindings);
-        boolean trailingAdd = false;
         if (parameterCount > 0) {
-            if (!current.isEmpty() || runs.isEmpty()) {
-                current.requireComplete();
-                runs.add(current);
-            } else {
-                trailingAdd = true;
+            if (current.isEmpty() && !runs.isEmpty()) {
+                throw new IllegalStateException("add() was called after the last bindings: bind $1..$" + parameterCount
+                        + " again or drop the trailing add()");
             }
+            current.requireComplete();
+            runs.add(current);
         } else {
             runs.add(current);
         }
@@ -169,19 +181,7 @@ public final class ClickHouseStatement implements Statement {
         for (Binding binding : runs) {
             requests.add(serverSide ? binding.serverSide(parsed) : binding.clientSide(parsed, sql));
         }
-        Flux<ClickHouseResult> results = Flux.fromIterable(requests).concatMap(request -> connection.run(request.sql, request.parameters, sql), 1);
-        // add() after the last set of bindings: the sets before it run, then the empty one is an error (as the R2DBC TCK expects)
-        return trailingAdd ? results.concatWith(Flux.error(() -> new TrailingAddException(sql))) : results;
-    }
-
-    /** {@link #add()} was called after the last set of bindings: the set it started has no values. */
-    static final class TrailingAddException extends io.r2dbc.spi.R2dbcNonTransientException {
-
-        private static final long serialVersionUID = 1L;
-
-        TrailingAddException(String sql) {
-            super("add() was called after the last bindings: the set of bindings it started is empty (the sets before it ran)", null, 0, sql);
-        }
+        return Flux.fromIterable(requests).concatMap(request -> connection.run(request.sql, request.parameters, sql), 1);
     }
 
     /** The SQL to send and its extra URL parameters. */
@@ -190,7 +190,7 @@ public final class ClickHouseStatement implements Statement {
 
     /**
      * @return whether the statement returns rows (its first keyword, after comments and parentheses,
-     *         is one of SELECT, WITH, SHOW, DESCRIBE, DESC, EXISTS)
+     *         is one of SELECT, WITH, SHOW, DESCRIBE, DESC, EXISTS, EXPLAIN)
      */
     static boolean returnsRows(String sql) {
         String keyword = firstKeyword(sql);

@@ -124,6 +124,15 @@ class ClickHouseConnectionIT {
             assertThatThrownBy(statement::execute).isInstanceOf(IllegalStateException.class).hasMessageContaining("$2");
             assertThatThrownBy(() -> statement.bind(2, 1)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> statement.bind("$3", 1)).isInstanceOf(java.util.NoSuchElementException.class);
+            // the R2DBC TCK's rules
+            assertThatThrownBy(() -> statement.bind(0, null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> statement.bind("$1", Class.class)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> statement.bindNull(null, String.class)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> statement.bindNull("$1", null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> c.createStatement(null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> statement.returnGeneratedValues((String[]) null)).isInstanceOf(IllegalArgumentException.class);
+            ClickHouseStatement trailing = c.createStatement("SELECT $1").bind(0, 1).add();
+            assertThatThrownBy(trailing::execute).isInstanceOf(IllegalStateException.class).hasMessageContaining("add()");
             return Mono.empty();
         });
     }
