@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -57,6 +59,8 @@ public final class ClickHouseConnection implements Connection {
     private final ClickHouseTransport transport;
     private final ClickHouseTransport.Control control;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Statements sent or waiting to be, whose response has not been read to its end: killed by {@link #close()}. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
     private volatile String serverVersion;
     private volatile ZoneId serverZone;
     private volatile boolean serverSideParameters;
@@ -176,10 +180,15 @@ public final class ClickHouseConnection implements Connection {
     private Mono<ClickHouseTransport.Exchange> exchange(Mono<ClickHouseTransport.Exchange> post, String queryId, String sql) {
         AtomicBoolean answered = new AtomicBoolean();
         Mono<ClickHouseTransport.Exchange> exchange = post
+                .doOnSubscribe(subscription -> running.add(queryId))
                 .doOnNext(x -> answered.set(true))
-                .doOnError(e -> answered.set(true))
+                .doOnError(e -> {
+                    answered.set(true);
+                    running.remove(queryId);
+                })
                 .doOnCancel(() -> {
                     if (answered.compareAndSet(false, true)) {
+                        running.remove(queryId);
                         control.kill(queryId);
                     }
                 });
@@ -210,7 +219,10 @@ public final class ClickHouseConnection implements Connection {
                         return (io.r2dbc.spi.Result.Segment) new ClickHouseResult.ClickHouseRowSegment(new ClickHouseRow(metadata[0], fields, zone));
                     })
                     .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the result of query_id " + queryId, sql))
+                    // before the subscriber hears of the end: a close() right after must not kill a finished query
+                    .doOnTerminate(() -> running.remove(queryId))
                     .doOnCancel(() -> {
+                        running.remove(queryId);
                         exchange.dispose();
                         control.kill(queryId);
                     });
@@ -230,7 +242,9 @@ public final class ClickHouseConnection implements Connection {
                     return ClickHouseResult.updateCount(writtenRows(exchange));
                 }))
                 .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the response to query_id " + queryId, sql))
+                .doOnTerminate(() -> running.remove(queryId))
                 .doOnCancel(() -> {
+                    running.remove(queryId);
                     exchange.dispose();
                     control.kill(queryId);
                 });
@@ -296,10 +310,12 @@ public final class ClickHouseConnection implements Connection {
             Map<String, String> parameters = statementParameters(queryId);
             parameters.put("query", sql);
             AtomicLong sent = new AtomicLong();
-            Flux<ByteBuf> body = tsvChunks(rows, columns, width, sent);
+            AtomicBoolean cancelled = new AtomicBoolean();
+            Flux<ByteBuf> body = tsvChunks(rows, columns, width, sent, cancelled);
             return exchange(transport.postStream(parameters, body, sql), queryId, sql)
                     .flatMap(x -> drain(x, queryId, sql))
-                    .map(result -> sent.get());
+                    .map(result -> sent.get())
+                    .doOnCancel(() -> cancelled.set(true));
         });
     }
 
@@ -399,18 +415,31 @@ public final class ClickHouseConnection implements Connection {
                         return tail.length == 0 ? Flux.empty() : Flux.just(java.nio.ByteBuffer.wrap(tail));
                     }))
                     .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the result of query_id " + queryId, sql))
+                    // before the subscriber hears of the end: a close() right after must not kill a finished query
+                    .doOnTerminate(() -> running.remove(queryId))
                     .doOnCancel(() -> {
+                        running.remove(queryId);
                         exchange.dispose();
                         control.kill(queryId);
                     });
         });
     }
 
-    /** Rows as TSV in chunks of about {@link #INSERT_CHUNK_BYTES}; each chunk a heap buffer (nothing to release if dropped). */
-    private static Flux<ByteBuf> tsvChunks(Publisher<? extends List<?>> rows, List<String> columns, int width, AtomicLong sent) {
+    /**
+     * Rows as TSV in chunks of about {@link #INSERT_CHUNK_BYTES}; each chunk a heap buffer (nothing to
+     * release if dropped). Once {@code cancelled} is set the chunks fail: the rows are read in a
+     * loop on the event loop while the socket takes them, and reactor-netty does not stop that loop
+     * when the response is cancelled.
+     */
+    private static Flux<ByteBuf> tsvChunks(Publisher<? extends List<?>> rows, List<String> columns, int width, AtomicLong sent,
+                                           AtomicBoolean cancelled) {
         return Flux.defer(() -> {
             StringBuilder text = new StringBuilder(INSERT_CHUNK_BYTES + 1024);
             return Flux.<List<?>>from(rows).<ByteBuf>handle((row, sink) -> {
+                if (cancelled.get()) {
+                    sink.error(new java.util.concurrent.CancellationException("the insert was cancelled"));
+                    return;
+                }
                 long number = sent.get() + 1;
                 if (row == null || row.size() != width) {
                     sink.error(new IllegalArgumentException("Row " + number + " has " + (row == null ? "no list" : row.size() + " values")
@@ -620,14 +649,22 @@ public final class ClickHouseConnection implements Connection {
     }
 
     /**
-     * Closes the TCP connection (a result still being read is cut) and frees its resources; idempotent.
+     * Closes the TCP connection (a result still being read is cut), sends {@code KILL QUERY} for
+     * each statement whose response was not read to its end (a query the server computes
+     * without writing, such as a long aggregation, would otherwise run on), and frees the
+     * connection's resources; idempotent.
      *
      * @return completes when closed
      */
     @Override
     public Mono<Void> close() {
         return Mono.defer(() -> {
-            closed.set(true);
+            if (closed.compareAndSet(false, true)) {
+                List.copyOf(running).forEach(queryId -> {
+                    running.remove(queryId);
+                    control.kill(queryId);
+                });
+            }
             return transport.dispose();
         });
     }

@@ -14,7 +14,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.NettyOutbound;
+import org.reactivestreams.Publisher;
 import reactor.netty.resources.ConnectionProvider;
 
 import javax.net.ssl.SSLEngine;
@@ -28,6 +31,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -107,6 +112,10 @@ final class ClickHouseTransport {
                 .port(configuration.port())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, configuration.connectTimeout().toMillis()))
                 .keepAlive(true)
+                // reactor-netty would send a request again when its connection closes before the response: never for
+                // a statement (an INSERT could run twice, a cancelled or closed one would start again); such a failure
+                // is an R2dbcTransientResourceException the caller may retry
+                .disableRetry(true)
                 .compress(configuration.compression())
                 .headers(headers -> credentials(headers, configuration).set(HttpHeaderNames.USER_AGENT, configuration.applicationName()));
         if (configuration.ssl()) {
@@ -214,25 +223,45 @@ final class ClickHouseTransport {
      */
     Mono<Exchange> post(Map<String, String> parameters, String body, String sql) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return client.post()
-                .uri(uri(parameters))
-                .send((request, outbound) -> outbound.sendByteArray(Mono.just(bytes)))
-                .responseConnection((response, connection) -> accept(response, connection, sql))
-                .next();
+        return send(parameters, (request, outbound) -> outbound.sendByteArray(Mono.just(bytes)), sql);
     }
 
     /**
      * Sends a body streamed from {@code chunks} (chunked transfer encoding); the request's SQL is the
-     * {@code query} URL parameter. Writes follow the socket's demand.
+     * {@code query} URL parameter. Chunks are requested as the socket takes them. {@code chunks}
+     * must fail (not complete) when the caller cancels, so that the body never ends as a complete
+     * chunked body the server could take for a whole insert.
      *
-     * @return the response body as text once the server answered 200; errors as {@link #post}
+     * @return the exchange once the response headers arrived with status 200; errors as {@link #post}
      */
     Mono<Exchange> postStream(Map<String, String> parameters, Flux<ByteBuf> chunks, String sql) {
-        return client.post()
-                .uri(uri(parameters))
-                .send((request, outbound) -> outbound.send(chunks))
-                .responseConnection((response, connection) -> accept(response, connection, sql))
-                .next();
+        return send(parameters, (request, outbound) -> outbound.send(chunks), sql);
+    }
+
+    /**
+     * One request; cancelled before its response, the TCP connection is closed at once, so the
+     * server sees the request cut off.
+     */
+    private Mono<Exchange> send(Map<String, String> parameters,
+                                BiFunction<? super HttpClientRequest, ? super NettyOutbound, ? extends Publisher<Void>> body, String sql) {
+        return Mono.defer(() -> {
+            AtomicReference<Connection> sending = new AtomicReference<>();
+            AtomicBoolean answered = new AtomicBoolean();
+            return client.doOnRequest((request, connection) -> sending.set(connection))
+                    .post()
+                    .uri(uri(parameters))
+                    .send(body)
+                    .responseConnection((response, connection) -> accept(response, connection, sql))
+                    .single()
+                    .doOnNext(exchange -> answered.set(true))
+                    .doOnCancel(() -> {
+                        Connection connection = sending.get();
+                        // a cancel after the response (Mono.from(execute()) cancels once it has the result) keeps it
+                        if (connection != null && !answered.get()) {
+                            connection.channel().close();
+                        }
+                    });
+        });
     }
 
     private static Mono<Exchange> accept(HttpClientResponse response, Connection connection, String sql) {
