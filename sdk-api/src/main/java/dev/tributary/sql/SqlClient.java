@@ -32,7 +32,9 @@ public interface SqlClient extends SqlOperations {
     /**
      * Runs a function in one transaction: {@code COMMIT} when its publisher completes,
      * {@code ROLLBACK} when it errors or the subscription is cancelled. The connection is
-     * released once, afterwards.
+     * released once, afterwards. On ClickHouse and ByteHouse, which have no transactions, it
+     * signals the driver's {@link io.r2dbc.spi.R2dbcNonTransientResourceException} ("ClickHouse has
+     * no transactions") before the function runs; use {@code inConnection} for work on one connection.
      *
      * @param work builds the transaction's work from the session; called once per subscription
      * @param <T>  the result type

@@ -1,5 +1,6 @@
 package dev.tributary.r2dbc;
 
+import dev.tributary.r2dbc.copy.ClickHouseCopy;
 import dev.tributary.r2dbc.copy.PostgresCopy;
 import dev.tributary.sql.SqlOperations;
 import dev.tributary.sql.SqlStatement;
@@ -26,8 +27,10 @@ abstract class ConnectionScope implements SqlOperations {
     private final int fetchSize;
     private final ResilienceCounters counters;
     private final Duration responseTimeout;
+    private final SqlText.Dialect dialect;
 
-    ConnectionScope(int fetchSize, ResilienceCounters counters, Duration responseTimeout) {
+    ConnectionScope(int fetchSize, ResilienceCounters counters, Duration responseTimeout, SqlText.Dialect dialect) {
+        this.dialect = dialect;
         this.fetchSize = fetchSize;
         this.counters = counters;
         this.responseTimeout = responseTimeout;
@@ -36,6 +39,11 @@ abstract class ConnectionScope implements SqlOperations {
     /** @return the longest wait for a statement's first answer; {@code null}: no limit */
     final Duration responseTimeout() {
         return this.responseTimeout;
+    }
+
+    /** @return whose lexical rules the SQL follows (how parameters are found in it) */
+    final SqlText.Dialect dialect() {
+        return this.dialect;
     }
 
     /** @return the client's resilience counters */
@@ -71,18 +79,20 @@ abstract class ConnectionScope implements SqlOperations {
 
     @Override
     public final SqlStatement sql(String sql) {
-        return new DefaultSqlStatement(this, SqlText.parse(sql));
+        return new DefaultSqlStatement(this, SqlText.parse(sql, this.dialect));
     }
 
     @Override
     public final Mono<LoadResult> load(LoadRequest request) {
         Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.load(connection, request)).singleOrEmpty();
+        return use(connection -> ClickHouseCopy.supports(connection) ? ClickHouseCopy.load(connection, request)
+                : PostgresCopy.load(connection, request)).singleOrEmpty();
     }
 
     @Override
     public final Flux<ByteBuffer> export(ExportRequest request) {
         Objects.requireNonNull(request, "request");
-        return use(connection -> PostgresCopy.export(connection, request, this.fetchSize));
+        return use(connection -> ClickHouseCopy.supports(connection) ? ClickHouseCopy.export(connection, request)
+                : PostgresCopy.export(connection, request, this.fetchSize));
     }
 }

@@ -47,7 +47,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
      */
     DefaultSqlClient(ConnectionFactory pooled, ConnectionFactory unpooled, ConnectionPool pool, int fetchSize, ConnectRetry connectRetry,
                      ResilienceCounters counters, Duration responseTimeout, IdleValidation idleValidation) {
-        super(fetchSize, counters, responseTimeout);
+        super(fetchSize, counters, responseTimeout, SqlText.Dialect.ofProduct(unpooled.getMetadata().getName()));
         this.idleValidation = idleValidation;
         this.connectRetry = connectRetry;
         this.pooled = pooled;
@@ -154,7 +154,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
             Sinks.Empty<Void> begun = Sinks.empty();
             return Flux.usingWhen(acquirePooled(),
                     connection -> {
-                        DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout());
+                        DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), true, counters(), responseTimeout(), dialect());
                         Publisher<Void> begin = definition == null ? connection.beginTransaction() : connection.beginTransaction(definition);
                         // not cancelled with the work: the cancel path below waits for its answer
                         Mono.from(begin).subscribe(null, begun::tryEmitError, begun::tryEmitEmpty);
@@ -196,7 +196,7 @@ final class DefaultSqlClient extends ConnectionScope implements SqlClient {
     private <T> Flux<T> session(Function<? super SqlSession, ? extends Publisher<T>> work) {
         return Flux.usingWhen(acquire(this.unpooled),
                 connection -> {
-                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false, counters(), responseTimeout());
+                    DefaultSqlSession session = new DefaultSqlSession(connection, fetchSize(), false, counters(), responseTimeout(), dialect());
                     return Flux.defer(() -> Objects.requireNonNull(work.apply(session), "the session's function returned null"))
                             .doFinally(signal -> session.end());
                 },

@@ -19,8 +19,8 @@ final class DefaultSqlSession extends ConnectionScope implements SqlSession {
     private final AtomicBoolean active = new AtomicBoolean(true);
 
     DefaultSqlSession(Connection connection, int fetchSize, boolean transactional, ResilienceCounters counters,
-                      java.time.Duration responseTimeout) {
-        super(fetchSize, counters, responseTimeout);
+                      java.time.Duration responseTimeout, SqlText.Dialect dialect) {
+        super(fetchSize, counters, responseTimeout, dialect);
         this.connection = connection;
         this.transactional = transactional;
     }

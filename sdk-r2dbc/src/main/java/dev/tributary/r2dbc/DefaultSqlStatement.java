@@ -7,12 +7,14 @@ import dev.tributary.sql.OutcomeUnknownException;
 import dev.tributary.sql.SqlStatement;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.ValidationDepth;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -20,6 +22,7 @@ import reactor.util.retry.RetryBackoffSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.concurrent.TimeoutException;
@@ -134,7 +137,7 @@ final class DefaultSqlStatement implements SqlStatement {
     @Override
     public Mono<Long> rowsUpdated() {
         // The sum is emitted once the statement completed: a lost connection before that can be re-run.
-        return resilient(this.scope.<Long>use(connection -> answeredWithin(Flux.defer(() -> Flux.from(createStatement(connection, false).execute()))
+        return resilient(this.scope.<Long>use(connection -> answeredWithin(execute(connection, false)
                         .concatMap(Result::getRowsUpdated)
                         .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection))
                 .reduce(0L, Long::sum).flux())
@@ -148,11 +151,36 @@ final class DefaultSqlStatement implements SqlStatement {
 
     /** One run of the query on a connection of the scope, rows as they come; no re-run, errors as the driver's. */
     private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.scope.<T>use(connection -> answeredWithin(Flux.defer(() -> Flux.from(createStatement(connection, true).execute()))
+        return this.scope.<T>use(connection -> answeredWithin(execute(connection, true)
                 .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
                 // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
                 // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
                 .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection));
+    }
+
+    /**
+     * Sends the statement only on a connection that is still open, and says so when it is not: a
+     * pooled connection whose server went away after the pool checked it (a restart, an idle close)
+     * fails with {@link ClosedBeforeSendException}, which is safe to run again because nothing was
+     * sent. Handing the statement to the driver instead would also leak its encoded bind values:
+     * r2dbc-postgresql (1.1.1) never releases them when it refuses a statement on a closed
+     * connection ({@code R2dbcPostgresqlClosedConnectionLeakCanaryIT}).
+     */
+    private Flux<Result> execute(io.r2dbc.spi.Connection connection, boolean fetchRows) {
+        return Mono.from(connection.validate(ValidationDepth.LOCAL))
+                .flatMapMany(open -> open ? Flux.from(createStatement(connection, fetchRows).execute())
+                        : Flux.error(new ClosedBeforeSendException(this.text.redacted())));
+    }
+
+    /** The connection was found closed before the statement was sent: nothing reached the server. */
+    static final class ClosedBeforeSendException extends R2dbcNonTransientResourceException {
+
+        private static final long serialVersionUID = 1L;
+
+        ClosedBeforeSendException(String sql) {
+            super("The connection was closed before the statement was sent; nothing reached the database [SQL: " + sql + "]",
+                    null, 0, sql, new ClosedChannelException());
+        }
     }
 
     /**
@@ -209,15 +237,16 @@ final class DefaultSqlStatement implements SqlStatement {
         return Flux.defer(() -> {
             AtomicBoolean emitted = new AtomicBoolean();
             Flux<T> attempt = run.doOnNext(value -> emitted.set(true));
-            if (rerun) {
+            if (rerun || this.scope.rerunsAllowed()) {
+                // a write runs again only when it never left: its connection was closed before it was sent
                 attempt = attempt.retryWhen(rerunAfterLostConnection()
-                        .filter(e -> !emitted.get() && lostConnection(e))
+                        .filter(e -> !emitted.get() && (rerun ? lostConnection(e) : e instanceof ClosedBeforeSendException))
                         .doBeforeRetry(signal -> this.scope.counters().statementRerun(this.text.redacted(), signal.failure()))
                         .doBeforeRetry(signal -> LOG.debug("Connection lost under an idempotent statement before it emitted a row "
                                 + "({}); running it again on a fresh connection [SQL: {}]", signal.failure().toString(), this.text.redacted())));
             }
             return attempt.onErrorMap(e -> {
-                if (reportUnknown && (lostConnection(e) || e instanceof NoAnswerException)) {
+                if (reportUnknown && !(e instanceof ClosedBeforeSendException) && (lostConnection(e) || e instanceof NoAnswerException)) {
                     this.scope.counters().outcomeUnknown(this.text.redacted(), e);
                     return new OutcomeUnknownException(this.text.redacted(), e);
                 }

@@ -15,8 +15,30 @@ import java.util.Set;
  * SQL without a secret). String literals ({@code '...'}, {@code E'...'} with backslash escapes),
  * quoted identifiers, dollar-quoted strings ({@code $tag$...$tag$}), line and (nested) block
  * comments and {@code ::} casts are skipped. Immutable.
+ * <p>
+ * ClickHouse's lexical rules ({@link Dialect#CLICKHOUSE}) differ where it matters for finding
+ * parameters: a backslash escapes the next character in every string literal and quoted identifier
+ * ({@code 'it\'s'}), identifiers may be quoted in backticks, and there are no dollar-quoted
+ * strings. Parsed in PostgreSQL's rules, {@code 'it\'s :x'} would end at the second quote and
+ * {@code :x} would be taken for a parameter; {@link Dialect#CLICKHOUSE} reads it as one literal.
  */
 final class SqlText {
+
+    /** Whose lexical rules the SQL follows. */
+    enum Dialect {
+        /** PostgreSQL and its family: standard strings ({@code ''} escapes a quote), {@code E'...'}, {@code $tag$...$tag$}. */
+        POSTGRESQL,
+        /** ClickHouse and ByteHouse: backslash escapes in strings and quoted identifiers, backtick identifiers. */
+        CLICKHOUSE;
+
+        /**
+         * @param productName a connection factory's {@code ConnectionFactoryMetadata#getName()}
+         * @return {@link #CLICKHOUSE} for {@code ClickHouse} and {@code ByteHouse}, else {@link #POSTGRESQL}
+         */
+        static Dialect ofProduct(String productName) {
+            return "ClickHouse".equalsIgnoreCase(productName) || "ByteHouse".equalsIgnoreCase(productName) ? CLICKHOUSE : POSTGRESQL;
+        }
+    }
 
     private static final String REDACTED = "'REDACTED'";
 
@@ -48,6 +70,11 @@ final class SqlText {
     }
 
     static SqlText parse(String sql) {
+        return parse(sql, Dialect.POSTGRESQL);
+    }
+
+    static SqlText parse(String sql, Dialect dialect) {
+        boolean clickHouse = dialect == Dialect.CLICKHOUSE;
         if (sql == null || sql.isBlank()) {
             throw new IllegalArgumentException("sql must not be null or blank");
         }
@@ -65,18 +92,18 @@ final class SqlText {
         while (i < n) {
             char c = sql.charAt(i);
             int start = i;
-            if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\''
+            if (c == '\'' || (!clickHouse && (c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\''
                     && (i == 0 || !isIdentifierPart(sql.charAt(i - 1))))) {
-                boolean backslashEscapes = c != '\'';
-                i = skipQuoted(sql, backslashEscapes ? i + 1 : i, '\'', backslashEscapes);
+                boolean escapeString = c != '\'';
+                i = skipQuoted(sql, escapeString ? i + 1 : i, '\'', escapeString || clickHouse);
                 String literal = sql.substring(start, i);
                 positional.append(literal);
                 redacted.append("PASSWORD".equals(previousWord) ? REDACTED : literal);
                 previousWord = null;
                 continue;
             }
-            if (c == '"') {
-                i = skipQuoted(sql, i, '"', false);
+            if (c == '"' || clickHouse && c == '`') {
+                i = skipQuoted(sql, i, c, clickHouse);
                 appendBoth(positional, redacted, sql, start, i);
                 previousWord = null;
                 continue;
@@ -93,7 +120,7 @@ final class SqlText {
                 continue;
             }
             if (c == '$') {
-                int tagEnd = dollarTagEnd(sql, i);
+                int tagEnd = clickHouse ? -1 : dollarTagEnd(sql, i);
                 if (tagEnd > 0) {
                     String tag = sql.substring(i, tagEnd + 1);
                     int close = sql.indexOf(tag, tagEnd + 1);

@@ -74,6 +74,24 @@ class SqlTextTest {
     }
 
     @Test
+    void readsClickHouseBackslashEscapesAndBackticksWithoutFindingParametersInThem() {
+        SqlText text = SqlText.parse("SELECT 'it\\'s :not', `odd:name`, \"x\\\":y\" FROM t WHERE a = :a AND b = :b", SqlText.Dialect.CLICKHOUSE);
+        assertThat(text.parameterNames()).containsExactly("a", "b");
+        assertThat(text.positionalSql()).isEqualTo("SELECT 'it\\'s :not', `odd:name`, \"x\\\":y\" FROM t WHERE a = $1 AND b = $2");
+        // ClickHouse has no dollar quoting: $1 is a parameter after a $-word too
+        assertThat(SqlText.parse("SELECT $1, arrayMap(x -> x * 2, [1, 2])", SqlText.Dialect.CLICKHOUSE).hasPositionalParameters()).isTrue();
+        assertThat(SqlText.parse("SELECT x FROM system.numbers LIMIT 3", SqlText.Dialect.CLICKHOUSE).isRead()).isTrue();
+    }
+
+    @Test
+    void postgresLexingOfAClickHouseBackslashEscapeEndsTheLiteralEarly() {
+        // the documented difference: in PostgreSQL's rules the backslash is an ordinary character
+        assertThat(SqlText.parse("SELECT 'it\\'s :x'").parameterNames()).containsExactly("x");
+        assertThat(SqlText.Dialect.ofProduct("ClickHouse")).isEqualTo(SqlText.Dialect.CLICKHOUSE);
+        assertThat(SqlText.Dialect.ofProduct("PostgreSQL")).isEqualTo(SqlText.Dialect.POSTGRESQL);
+    }
+
+    @Test
     void rejectsBlankSql() {
         assertThatThrownBy(() -> SqlText.parse(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sql");
     }

@@ -111,6 +111,9 @@ public final class ClickHouseConnection implements Connection {
      */
     @Override
     public ClickHouseStatement createStatement(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
         return new ClickHouseStatement(this, sql);
     }
 
@@ -297,6 +300,109 @@ public final class ClickHouseConnection implements Connection {
             return exchange(transport.postStream(parameters, body, sql), queryId, sql)
                     .flatMap(x -> drain(x, queryId, sql))
                     .map(result -> sent.get());
+        });
+    }
+
+    /** How many bytes of a raw body {@link #queryBody} holds back, in case they turn out to be a server error text. */
+    static final int RAW_BODY_HOLD_BYTES = 64 * 1024;
+
+    private static final Pattern RAW_BODY_ERROR = Pattern.compile("Code: \\d{1,9}(?:, e\\.displayText\\(\\) = |\\. DB::Exception: )");
+
+    /**
+     * Runs a query and streams its response body as ClickHouse writes it in {@code format}
+     * ({@code CSVWithNames}, {@code JSONEachRow}, {@code TabSeparated} ...; any output format the
+     * server knows): one POST, {@code FORMAT format} appended after the query's last token, binds
+     * ({@code $1}..{@code $n}) rendered as literals. The last {@value #RAW_BODY_HOLD_BYTES} bytes are held
+     * back until the body ends, so that an error ClickHouse appends to a 200 body after rows
+     * (an error in the middle of the result) is signalled instead of passed on as data.
+     *
+     * @param sql      a query (SELECT, WITH, SHOW ...) without a FORMAT clause
+     * @param values   one value per marker, in order ({@code null} for NULL)
+     * @param format   a ClickHouse output format name (letters and digits)
+     * @param settings extra ClickHouse settings for this query (URL parameters), e.g.
+     *                 {@code output_format_json_quote_64bit_integers=0}; may be empty
+     * @return the body in chunks as they arrive (heap buffers, owned by the subscriber), demand passed
+     *         to the socket; errors: the server's error mapped as for statements (also one that ends
+     *         the body), {@link IllegalArgumentException} for a bad format name or a marker count
+     *         other than the number of values; cancelling closes the TCP connection and kills the query
+     */
+    public Flux<java.nio.ByteBuffer> queryBody(String sql, List<?> values, String format, Map<String, String> settings) {
+        Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(settings, "settings");
+        if (format == null || !format.matches("[A-Za-z][A-Za-z0-9]*")) {
+            throw new IllegalArgumentException("format must be a ClickHouse format name (letters and digits), got " + format);
+        }
+        ClickHouseSql parsed = ClickHouseSql.parse(sql);
+        if (parsed.parameterCount() != values.size()) {
+            throw new IllegalArgumentException("The query has " + parsed.parameterCount() + " bind markers but " + values.size()
+                    + " values were given: " + sql);
+        }
+        List<String> literals = new java.util.ArrayList<>(values.size());
+        values.forEach(value -> literals.add(ClickHouseLiterals.literal(value)));
+        String rendered = parsed.render(literals);
+        String body = rendered.substring(0, ClickHouseStatement.significantEnd(rendered)) + "\nFORMAT " + format;
+        return Flux.defer(() -> {
+            if (closed.get()) {
+                return Flux.error(new R2dbcNonTransientResourceException("The ClickHouse connection is closed", null, 0, sql));
+            }
+            String queryId = ClickHouseTransport.randomId();
+            Map<String, String> parameters = statementParameters(queryId);
+            parameters.putAll(settings);
+            return exchange(transport.post(parameters, body, sql), queryId, sql)
+                    .flatMapMany(x -> rawBody(x, queryId, sql));
+        });
+    }
+
+    /** The body copied to heap buffers, its last bytes held back until the end (see {@link #queryBody}). */
+    private Flux<java.nio.ByteBuffer> rawBody(ClickHouseTransport.Exchange exchange, String queryId, String sql) {
+        return Flux.defer(() -> {
+            // the body's last chunks, at least RAW_BODY_HOLD_BYTES of them (when there are that many); older ones are passed on
+            java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+            long[] heldBytes = {0};
+            return exchange.body()
+                    .hide()
+                    .concatMapIterable(buffer -> {
+                        byte[] bytes = new byte[buffer.readableBytes()];
+                        buffer.readBytes(bytes);
+                        held.addLast(bytes);
+                        heldBytes[0] += bytes.length;
+                        List<java.nio.ByteBuffer> passOn = new java.util.ArrayList<>(2);
+                        while (heldBytes[0] - held.peekFirst().length >= RAW_BODY_HOLD_BYTES) {
+                            byte[] oldest = held.removeFirst();
+                            heldBytes[0] -= oldest.length;
+                            passOn.add(java.nio.ByteBuffer.wrap(oldest));
+                        }
+                        return passOn;
+                    }, 1)
+                    .concatWith(Flux.defer(() -> {
+                        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream((int) heldBytes[0]);
+                        held.forEach(joined::writeBytes);
+                        held.clear();
+                        byte[] tail = joined.toByteArray();
+                        // ISO-8859-1: one char per byte, so a match's index is a byte offset
+                        String text = new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1);
+                        Matcher matcher = RAW_BODY_ERROR.matcher(text);
+                        int errorAt = -1;
+                        while (matcher.find()) {
+                            errorAt = matcher.start();
+                        }
+                        if (errorAt >= 0) {
+                            String errorText = new String(tail, errorAt, tail.length - errorAt, java.nio.charset.StandardCharsets.UTF_8);
+                            java.util.Optional<ServerErrorText> error = ServerErrorText.parse(errorText);
+                            if (error.isPresent() && ServerErrorText.hasServerSuffix(errorText)) {
+                                Flux<java.nio.ByteBuffer> before = errorAt == 0 ? Flux.empty()
+                                        : Flux.just(java.nio.ByteBuffer.wrap(tail, 0, errorAt).slice());
+                                return before.concatWith(Mono.error(ClickHouseExceptions.fromServer(error.get().code(), error.get().message(), sql)));
+                            }
+                        }
+                        return tail.length == 0 ? Flux.empty() : Flux.just(java.nio.ByteBuffer.wrap(tail));
+                    }))
+                    .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the result of query_id " + queryId, sql))
+                    .doOnCancel(() -> {
+                        exchange.dispose();
+                        control.kill(queryId);
+                    });
         });
     }
 

@@ -307,10 +307,12 @@ final class ClickHouseLiterals {
     }
 
     private static void appendEpoch(StringBuilder out, Instant instant) {
-        out.append(instant.getEpochSecond());
-        if (instant.getNano() != 0) {
-            out.append('.');
-            pad(out, instant.getNano(), 9);
+        if (instant.getNano() == 0) {
+            out.append(instant.getEpochSecond());
+        } else {
+            // exact for instants before 1970 too (epoch second -2 + 0.5 s is -1.5)
+            out.append(BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(instant.getNano(), 9))
+                    .setScale(9).toPlainString());
         }
     }
 

@@ -10,8 +10,11 @@ import java.util.TreeSet;
  * {@code $(i+1)}; a marker may occur more than once. Markers are found outside string literals
  * ({@code '..'} with backslash escapes and {@code ''} doubling), quoted identifiers
  * ({@code `..`} and {@code ".."}), comments ({@code -- ..} to the end of the line, and
- * {@code /* .. *&#47;}, which do not nest in ClickHouse 18.16), and not inside a word (the
- * {@code $} of {@code a$1} or {@code 1$2} is no marker, nor is {@code $1a}). Immutable.
+ * {@code /* .. *&#47;}, which do not nest in ClickHouse 18.16 (they do in current ClickHouse:
+ * a marker after an inner {@code *&#47;} of a nested comment counts here), and the line comments
+ * {@code # }, {@code #!}, {@code //} and heredocs {@code $tag$..$tag$} of newer servers), and not
+ * inside a word (the {@code $} of {@code a$1} or {@code 1$2} is no marker, nor is {@code $1a}).
+ * Immutable.
  */
 final class ClickHouseSql {
 
@@ -53,8 +56,18 @@ final class ClickHouseSql {
                         i++;
                     }
                 }
+                case '#' -> {
+                    // "# " and "#!" comments of ClickHouse 21+ (not valid SQL on 18.16 either way)
+                    if (i + 1 < n && (sql.charAt(i + 1) == ' ' || sql.charAt(i + 1) == '!')) {
+                        i = skipLine(sql, i + 2);
+                    } else {
+                        i++;
+                    }
+                }
                 case '/' -> {
-                    if (i + 1 < n && sql.charAt(i + 1) == '*') {
+                    if (i + 1 < n && sql.charAt(i + 1) == '/') {
+                        i = skipLine(sql, i + 2); // "//" comments of current ClickHouse
+                    } else if (i + 1 < n && sql.charAt(i + 1) == '*') {
                         int close = sql.indexOf("*/", i + 2);
                         if (close < 0) {
                             throw new IllegalArgumentException("Unterminated /* comment starting at position " + i
@@ -66,6 +79,11 @@ final class ClickHouseSql {
                     }
                 }
                 case '$' -> {
+                    int heredocEnd = heredocEnd(sql, i);
+                    if (heredocEnd >= 0) {
+                        i = heredocEnd;
+                        continue;
+                    }
                     int j = i + 1;
                     while (j < n && isDigit(sql.charAt(j))) {
                         j++;
@@ -191,6 +209,33 @@ final class ClickHouseSql {
         String what = quote == '\'' ? "string literal" : "quoted identifier";
         throw new IllegalArgumentException("Unterminated " + what + " (" + quote + ") starting at position " + open
                 + " of the SQL");
+    }
+
+    /**
+     * A heredoc string {@code $tag$ .. $tag$} (tag empty or a word not starting with a digit) of
+     * ClickHouse 23.x+; {@code $} is not valid outside strings on 18.16, so this changes nothing there.
+     *
+     * @return the index after the closing tag, or -1 when no heredoc starts at {@code open}
+     */
+    private static int heredocEnd(String sql, int open) {
+        int n = sql.length();
+        int j = open + 1;
+        if (j < n && isDigit(sql.charAt(j))) {
+            return -1;
+        }
+        while (j < n && isWordChar(sql.charAt(j))) {
+            j++;
+        }
+        if (j >= n || sql.charAt(j) != '$' || (open > 0 && isWordChar(sql.charAt(open - 1)))) {
+            return -1;
+        }
+        String tag = sql.substring(open, j + 1);
+        int close = sql.indexOf(tag, j + 1);
+        if (close < 0) {
+            throw new IllegalArgumentException("Unterminated heredoc " + tag + " starting at position " + open
+                    + " of the SQL");
+        }
+        return close + tag.length();
     }
 
     private static int skipLine(String sql, int from) {

@@ -85,7 +85,9 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bind(int index, Object value) {
-        Objects.requireNonNull(value, "value (use bindNull for NULL)");
+        if (value == null) {
+            throw new IllegalArgumentException("value must not be null (use bindNull for NULL)");
+        }
         Object unwrapped = value instanceof Parameter ? ((Parameter) value).getValue() : value;
         Class<?> type = value instanceof Parameter ? ((Parameter) value).getType().getJavaType() : value.getClass();
         current.set(checkIndex(index), unwrapped, type);
@@ -94,7 +96,8 @@ public final class ClickHouseStatement implements Statement {
 
     /**
      * @param name a marker name: {@code $1} .. {@code $n}
-     * @throws NoSuchElementException when the statement has no such marker
+     * @throws NoSuchElementException  when the statement has no such marker
+     * @throws IllegalArgumentException when {@code name} or {@code value} is {@code null}
      */
     @Override
     public ClickHouseStatement bind(String name, Object value) {
@@ -107,7 +110,9 @@ public final class ClickHouseStatement implements Statement {
      */
     @Override
     public ClickHouseStatement bindNull(int index, Class<?> type) {
-        Objects.requireNonNull(type, "type");
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
         current.set(checkIndex(index), null, type);
         return this;
     }
@@ -126,7 +131,9 @@ public final class ClickHouseStatement implements Statement {
     }
 
     private int indexOf(String name) {
-        Objects.requireNonNull(name, "name");
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
         Matcher matcher = MARKER_NAME.matcher(name);
         int index = matcher.matches() ? Integer.parseInt(matcher.group(1)) - 1 : -1;
         if (index < 0 || index >= parameterCount) {
@@ -146,10 +153,13 @@ public final class ClickHouseStatement implements Statement {
     @Override
     public Flux<ClickHouseResult> execute() {
         List<Binding> runs = new ArrayList<>(bindings);
+        boolean trailingAdd = false;
         if (parameterCount > 0) {
             if (!current.isEmpty() || runs.isEmpty()) {
                 current.requireComplete();
                 runs.add(current);
+            } else {
+                trailingAdd = true;
             }
         } else {
             runs.add(current);
@@ -159,7 +169,19 @@ public final class ClickHouseStatement implements Statement {
         for (Binding binding : runs) {
             requests.add(serverSide ? binding.serverSide(parsed) : binding.clientSide(parsed, sql));
         }
-        return Flux.fromIterable(requests).concatMap(request -> connection.run(request.sql, request.parameters, sql), 1);
+        Flux<ClickHouseResult> results = Flux.fromIterable(requests).concatMap(request -> connection.run(request.sql, request.parameters, sql), 1);
+        // add() after the last set of bindings: the sets before it run, then the empty one is an error (as the R2DBC TCK expects)
+        return trailingAdd ? results.concatWith(Flux.error(() -> new TrailingAddException(sql))) : results;
+    }
+
+    /** {@link #add()} was called after the last set of bindings: the set it started has no values. */
+    static final class TrailingAddException extends io.r2dbc.spi.R2dbcNonTransientException {
+
+        private static final long serialVersionUID = 1L;
+
+        TrailingAddException(String sql) {
+            super("add() was called after the last bindings: the set of bindings it started is empty (the sets before it ran)", null, 0, sql);
+        }
     }
 
     /** The SQL to send and its extra URL parameters. */

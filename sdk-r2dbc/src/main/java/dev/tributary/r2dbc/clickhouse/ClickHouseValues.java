@@ -202,7 +202,8 @@ final class ClickHouseValues {
      * <li>{@code null} stays {@code null}; {@code Object.class} or an instance of {@code target}: the value itself;</li>
      * <li>Number to Byte, Short, Integer, Long, BigInteger (exact: overflow or a fraction fails), Float, Double,
      *     BigDecimal (NaN and infinities fail);</li>
-     * <li>String from anything ({@code toPlainString} for BigDecimal, {@code yyyy-MM-dd HH:mm:ss} style kept ISO);</li>
+     * <li>String from anything ({@code toPlainString} for BigDecimal, ISO-8601 for java.time values, a List's
+     *     {@code toString}, the UTF-8 text of a byte[]);</li>
      * <li>LocalDateTime (a DateTime) to Instant, OffsetDateTime, ZonedDateTime in {@code zone} (required),
      *     to LocalDate, LocalTime; LocalDate to LocalDateTime (start of day);</li>
      * <li>Boolean from an integer 0/1 (UInt8) or the strings true/false/1/0;</li>

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -67,8 +68,14 @@ final class TabSeparatedReader {
     /** A malformed line found after good rows of the same chunk: thrown by the next call. */
     private MalformedResponse pendingFailure;
 
-    private final int[] fieldEnds;
-    private int[] ends;
+    /** Positions of the tabs (then of the newline) of the line being scanned. */
+    private int[] ends = new int[16];
+    /** Tabs recorded in {@link #ends} for the current, incomplete line. */
+    private int tabCount;
+    /** OR of the current line's non-separator bytes: negative when it has a non-ASCII byte. */
+    private int lineBits;
+    /** Whether the current line has a 'C' (a possible error start). */
+    private boolean lineHasC;
 
     /**
      * @param withNamesAndTypes whether the body starts with the names and types header lines
@@ -76,8 +83,6 @@ final class TabSeparatedReader {
      */
     TabSeparatedReader(boolean withNamesAndTypes) {
         this.withNamesAndTypes = withNamesAndTypes;
-        this.fieldEnds = new int[16];
-        this.ends = fieldEnds;
     }
 
     /**
@@ -189,33 +194,67 @@ final class TabSeparatedReader {
         compact();
     }
 
-    /** Splits complete lines from {@link #scanPos}; {@code forceDataLine} is a line start never held. */
+    /**
+     * Splits complete lines from {@link #scanPos} in one pass that also records the tabs, whether the
+     * line has a non-ASCII byte and whether it has a 'C' (a possible error start) of the current line,
+     * so a line split over chunks is never scanned twice. {@code forceDataLine} is a line start never held.
+     */
     private void scanLines(List<String[]> rows, int forceDataLine) {
         byte[] b = buffer;
         int end = length;
-        int pos = scanPos;
-        while (pos < end) {
-            int nl = indexOfNewline(b, pos, end);
-            if (nl < 0) {
-                scanPos = end;
-                return;
-            }
-            int start = lineStart;
-            if (start != forceDataLine) {
-                int errorAt = errorStart(start, nl);
-                if (errorAt >= 0) {
-                    holdStart = start;
-                    holdErrorOffset = errorAt - start;
-                    scanPos = end;
-                    return;
+        int[] fe = ends;
+        int count = tabCount;
+        int bits = lineBits;
+        boolean sawC = lineHasC;
+        int i = scanPos;
+        while (i < end) {
+            byte c = b[i];
+            if (c == '\n') {
+                int start = lineStart;
+                if (sawC && start != forceDataLine) {
+                    int errorAt = errorStart(start, i);
+                    if (errorAt >= 0) {
+                        holdStart = start;
+                        holdErrorOffset = errorAt - start;
+                        resetLine();
+                        scanPos = end;
+                        return;
+                    }
+                }
+                if (count == fe.length) {
+                    fe = ends = Arrays.copyOf(fe, fe.length * 2);
+                }
+                fe[count++] = i;
+                line(start, i, count, bits >= 0, rows);
+                lineNumber++;
+                lineStart = i + 1;
+                count = 0;
+                bits = 0;
+                sawC = false;
+                fe = ends;
+            } else if (c == '\t') {
+                if (count == fe.length) {
+                    fe = ends = Arrays.copyOf(fe, fe.length * 2);
+                }
+                fe[count++] = i;
+            } else {
+                bits |= c;
+                if (c == 'C') {
+                    sawC = true;
                 }
             }
-            line(start, nl, rows);
-            lineNumber++;
-            lineStart = nl + 1;
-            pos = nl + 1;
+            i++;
         }
-        scanPos = pos;
+        scanPos = end;
+        tabCount = count;
+        lineBits = bits;
+        lineHasC = sawC;
+    }
+
+    private void resetLine() {
+        tabCount = 0;
+        lineBits = 0;
+        lineHasC = false;
     }
 
     /** @return whether the held region is whole lines that each have the header's field count */
@@ -243,19 +282,11 @@ final class TabSeparatedReader {
         int forced = holdStart;
         holdStart = -1;
         scanPos = lineStart;
+        resetLine();
         scanLines(rows, forced);
         if (holdStart < 0) {
             compact();
         }
-    }
-
-    private static int indexOfNewline(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** @return the position of a strict error start in {@code [from, to)}, or -1 */
@@ -274,27 +305,16 @@ final class TabSeparatedReader {
         return -1;
     }
 
-    private void line(int start, int end, List<String[]> rows) {
+    /** Builds the line {@code [start, end)} whose field ends are {@code ends[0, count)}. */
+    private void line(int start, int end, int count, boolean ascii, List<String[]> rows) {
         byte[] b = buffer;
-        int count = 0;
         int[] fe = ends;
-        for (int i = start; i < end; i++) {
-            if (b[i] == '\t') {
-                if (count == fe.length) {
-                    fe = ends = java.util.Arrays.copyOf(fe, fe.length * 2);
-                }
-                fe[count++] = i;
-            }
-        }
-        if (count == fe.length) {
-            fe = ends = java.util.Arrays.copyOf(fe, fe.length * 2);
-        }
-        fe[count++] = end;
         String[] fields = new String[count];
         int fieldStart = start;
         for (int f = 0; f < count; f++) {
             int fieldEnd = fe[f];
-            fields[f] = string(b, fieldStart, fieldEnd);
+            fields[f] = ascii ? new String(b, fieldStart, fieldEnd - fieldStart, StandardCharsets.ISO_8859_1)
+                    : string(b, fieldStart, fieldEnd);
             fieldStart = fieldEnd + 1;
         }
         if (withNamesAndTypes && names == null) {
@@ -357,6 +377,9 @@ final class TabSeparatedReader {
         length = remaining;
         scanPos -= keep;
         lineStart -= keep;
+        for (int t = 0; t < tabCount; t++) {
+            ends[t] -= keep;
+        }
         if (holdStart >= 0) {
             holdStart -= keep;
         }
@@ -367,7 +390,7 @@ final class TabSeparatedReader {
             compact();
             if (length + more > buffer.length) {
                 int capacity = Math.max(buffer.length * 2, length + more);
-                buffer = java.util.Arrays.copyOf(buffer, capacity);
+                buffer = Arrays.copyOf(buffer, capacity);
             }
         }
     }

@@ -330,6 +330,44 @@ class ClickHouseCodecIT {
     }
 
     @Test
+    void anErrorAfterRowsStartedStreamingEndsTheRowsWithTheServersCode() {
+        List<Object> seen = new ArrayList<>();
+        Throwable error = Flux.usingWhen(Mono.from(factory.create()),
+                        connection -> Flux.from(connection.createStatement(
+                                        "SELECT number, toString(number) AS s, throwIf(number = 200000) AS boom"
+                                                + " FROM system.numbers LIMIT 300000").execute())
+                                .concatMap(result -> result.map((row, md) -> row.get("s", String.class))),
+                        Connection::close)
+                .doOnNext(seen::add)
+                .then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just)
+                .block(TIMEOUT);
+        // 18.16 sends about 1 MiB of rows before it fails, then its error text inside the 200 body
+        assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat((String) s).matches("\\d+"));
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(String.valueOf(seen.size() - 1));
+        assertThat(error).isInstanceOf(io.r2dbc.spi.R2dbcException.class);
+        assertThat(((io.r2dbc.spi.R2dbcException) error).getErrorCode()).isEqualTo(395);
+        assertThat(error.getMessage()).contains("Value passed to 'throwIf' function is non zero")
+                .doesNotContain("e.what()");
+    }
+
+    @Test
+    void fractionalDateTimeBindsNeedDateTime64WhichClickHouse1816Lacks() {
+        // exact instants with nanoseconds render as toDateTime64(..): 18.16 has no DateTime64 and says so
+        Throwable error = Mono.from(Flux.usingWhen(Mono.from(factory.create()),
+                        connection -> Flux.from(connection.createStatement("SELECT $1").bind(0,
+                                Instant.parse("2024-02-29T01:02:03.5Z")).execute()).concatMap(r -> r.map((row, md) -> 1)),
+                        Connection::close))
+                .then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just)
+                .block(TIMEOUT);
+        assertThat(error).isInstanceOf(io.r2dbc.spi.R2dbcException.class).hasMessageContaining("toDateTime64");
+        // whole seconds work
+        assertThat(query("SELECT $1 AS t", List.of(Instant.parse("2024-02-29T01:02:03Z")),
+                (row, md) -> row.get("t", Instant.class))).containsExactly(Instant.parse("2024-02-29T01:02:03Z"));
+    }
+
+    @Test
     void byteArrayBindsKeepEveryByte() {
         byte[] all = new byte[256];
         for (int i = 0; i < all.length; i++) {

@@ -118,6 +118,7 @@ class ClickHouseLiteralsTest {
         assertThat(tsv(Instant.parse("2020-09-13T12:26:40Z"))).isEqualTo("1600000000");
         assertThat(tsv(Instant.parse("2020-09-13T12:26:40.5Z"))).isEqualTo("1600000000.500000000");
         assertThat(tsv(OffsetDateTime.parse("2020-09-13T14:26:40+02:00"))).isEqualTo("1600000000");
+        assertThat(tsv(Instant.ofEpochSecond(-2, 500_000_000))).isEqualTo("-1.500000000");
         assertThat(tsv(UUID.fromString("61f0c404-5cb3-11e7-907b-a6006ad3dba0"))).isEqualTo("61f0c404-5cb3-11e7-907b-a6006ad3dba0");
         assertThat(tsv(new byte[] {'a', '\t', (byte) 0x80, '\\'})).isEqualTo("a\\x09\\x80\\\\");
         assertThat(tsv(ChronoUnit.DAYS)).isEqualTo("DAYS");

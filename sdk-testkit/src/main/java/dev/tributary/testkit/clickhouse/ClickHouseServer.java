@@ -335,6 +335,7 @@ public final class ClickHouseServer implements AutoCloseable {
         private Duration stopGrace = Duration.ofSeconds(10);
         private Duration keepAliveTimeout = Duration.ofSeconds(3);
         private final Map<String, String> users = new LinkedHashMap<>();
+        private int httpPort;
 
         private Builder() {
         }
@@ -388,6 +389,22 @@ public final class ClickHouseServer implements AutoCloseable {
         }
 
         /**
+         * The HTTP port to listen on instead of a free one: a test that restarts the server (stops
+         * it, then starts a new one) gives the new one the old one's {@link ClickHouseServer#httpPort()},
+         * so that clients find it where they left it. The port must be free when {@link #start()} runs.
+         *
+         * @param port 1 to 65535; default: a free port chosen at start
+         * @return this builder
+         */
+        public Builder httpPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("httpPort must be 1 to 65535, was " + port);
+            }
+            this.httpPort = port;
+            return this;
+        }
+
+        /**
          * Adds a user with a plain-text password, allowed from loopback, with the default profile.
          *
          * @param name     a user name (letters, digits, {@code _}, {@code -}, {@code .})
@@ -428,7 +445,7 @@ public final class ClickHouseServer implements AutoCloseable {
             Path dir = null;
             try {
                 dir = Files.createTempDirectory("tributary-clickhouse-");
-                int httpPort = LocalResources.freeLoopbackPort();
+                int httpPort = this.httpPort != 0 ? this.httpPort : LocalResources.freeLoopbackPort();
                 int nativePort = LocalResources.freeLoopbackPort();
                 while (nativePort == httpPort) {
                     nativePort = LocalResources.freeLoopbackPort();

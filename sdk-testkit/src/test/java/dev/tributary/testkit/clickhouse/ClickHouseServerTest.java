@@ -44,4 +44,12 @@ class ClickHouseServerTest {
         assertThatThrownBy(() -> ClickHouseServer.builder().keepAliveTimeout(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 s");
     }
+
+    @Test
+    void rejectsHttpPortsOutsideTheTcpRange() {
+        assertThatThrownBy(() -> ClickHouseServer.builder().httpPort(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpPort").hasMessageContaining("0");
+        assertThatThrownBy(() -> ClickHouseServer.builder().httpPort(65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
+    }
 }
