@@ -82,7 +82,7 @@ final class ClickHouseLiterals {
         } else if (value instanceof Character c) {
             TsvEscaping.appendQuoted(out, String.valueOf(c));
         } else if (value instanceof Number n) {
-            appendNumber(out, n);
+            appendNumberText(out, n);
         } else if (value instanceof Boolean b) {
             out.append(b ? '1' : '0');
         } else if (value instanceof LocalDate d) {
@@ -228,10 +228,6 @@ final class ClickHouseLiterals {
             appendTsvField(text, element);
             TsvEscaping.appendQuoted(out, text);
         }
-    }
-
-    private static void appendNumber(StringBuilder out, Number n) {
-        appendNumberText(out, n);
     }
 
     /**

@@ -38,8 +38,9 @@ final class ClickHouseValues {
      *
      * @param type       the column type
      * @param rawField   the field as {@link TabSeparatedReader} returned it
-     * @param serverZone the server's time zone (unused by decoding today: DateTime values decode to the
-     *                   wall time the server wrote; kept for conversions and future types)
+     * @param serverZone the server's time zone: the zone of a DateTime without its own; DateTime values
+     *                   decode to the wall time the server wrote, so it only matters for 18.16's zero
+     *                   {@code 0000-00-00 00:00:00} (the epoch, as a wall time in that zone)
      * @return the value in the type's default Java class, or {@code null} for {@code \N}
      * @throws IllegalArgumentException if the text is not a value of the type (names the type and the text)
      */

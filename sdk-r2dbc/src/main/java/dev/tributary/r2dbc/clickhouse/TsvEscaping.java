@@ -57,7 +57,11 @@ final class TsvEscaping {
         return out.toString();
     }
 
-    /** Appends {@code s} escaped for a TabSeparated field: backslash, tab, newline, CR, \b, \f, \0. */
+    /**
+     * Appends {@code s} escaped for a TabSeparated field: backslash, tab, newline, CR, \b, \f, \0.
+     *
+     * @throws IllegalArgumentException for an unpaired surrogate (no UTF-8 form)
+     */
     static void appendTsvEscaped(StringBuilder out, CharSequence s) {
         int length = s.length();
         for (int i = 0; i < length; i++) {
@@ -70,8 +74,25 @@ final class TsvEscaping {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 case '\0' -> out.append("\\0");
-                default -> out.append(c);
+                default -> {
+                    if (Character.isSurrogate(c)) {
+                        appendSurrogatePair(out, s, i++);
+                    } else {
+                        out.append(c);
+                    }
+                }
             }
+        }
+    }
+
+    /** Appends the surrogate pair at {@code i}; an unpaired surrogate has no UTF-8 form and is refused. */
+    private static void appendSurrogatePair(StringBuilder out, CharSequence s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(i + 1));
+        } else {
+            throw new IllegalArgumentException("String has an unpaired surrogate at index " + i
+                    + " (not encodable as UTF-8)");
         }
     }
 
@@ -98,12 +119,7 @@ final class TsvEscaping {
                     if (c < 0x20 || c == 0x7F) {
                         appendHexByte(out, c);
                     } else if (Character.isSurrogate(c)) {
-                        if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            out.append(c).append(s.charAt(++i));
-                        } else {
-                            throw new IllegalArgumentException("String has an unpaired surrogate at index " + i
-                                    + " (not encodable as UTF-8)");
-                        }
+                        appendSurrogatePair(out, s, i++);
                     } else {
                         out.append(c);
                     }

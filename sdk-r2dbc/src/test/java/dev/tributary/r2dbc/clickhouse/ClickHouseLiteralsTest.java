@@ -102,6 +102,7 @@ class ClickHouseLiteralsTest {
         assertThat(tsv("a\tb\nc\\d\re\0'")).isEqualTo("a\\tb\\nc\\\\d\\re\\0'");
         assertThat(tsv("\\N")).isEqualTo("\\\\N");
         assertThat(tsv("é 🎉")).isEqualTo("é 🎉");
+        assertThatThrownBy(() -> tsv("\uDC00x")).hasMessageContaining("unpaired surrogate at index 0");
         assertThat(tsv(42L)).isEqualTo("42");
         assertThat(tsv(new BigDecimal("1E+2"))).isEqualTo("100");
         assertThat(tsv(Double.NaN)).isEqualTo("nan");
