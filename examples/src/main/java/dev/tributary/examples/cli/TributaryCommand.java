@@ -184,7 +184,8 @@ public final class TributaryCommand implements Callable<Integer> {
 
     /**
      * @param failure what went wrong
-     * @return one line: the message (with the SQLSTATE of database errors), without line breaks
+     * @return one line: the message (with the SQLSTATE of database errors, or the error code of
+     *         ClickHouse ones), without line breaks
      */
     static String oneLine(Throwable failure) {
         Throwable t = Exceptions.unwrap(failure);
@@ -196,6 +197,9 @@ public final class TributaryCommand implements Callable<Integer> {
         if (t instanceof R2dbcException && ((R2dbcException) t).getSqlState() != null
                 && !message.contains(((R2dbcException) t).getSqlState())) {
             message = message + " [SQLSTATE " + ((R2dbcException) t).getSqlState() + "]";
+        } else if (t instanceof R2dbcException && ((R2dbcException) t).getSqlState() == null && ((R2dbcException) t).getErrorCode() != 0) {
+            // ClickHouse and ByteHouse: no SQLSTATE, the server's error code ("Code: 60")
+            message = message + " [code " + ((R2dbcException) t).getErrorCode() + "]";
         }
         return message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
