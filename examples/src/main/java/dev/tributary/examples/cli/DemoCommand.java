@@ -1,6 +1,5 @@
 package dev.tributary.examples.cli;
 
-import dev.tributary.Tributary;
 import dev.tributary.examples.demo.DemoDataSet;
 import dev.tributary.examples.demo.DemoJob;
 import dev.tributary.sql.SqlClient;
@@ -61,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DemoJob(db.client(), out, db.isEmbedded() ? db::restartEmbedded : null).run();
             } else {
                 out.println("ClickHouse: " + TargetDatabase.describe(clickhouseUrl) + " (from " + CLICKHOUSE_URL_VARIABLE + ")");
-                SqlClient clickhouse = Tributary.sql(clickhouseUrl).build();
+                SqlClient clickhouse = TargetDatabase.connect(clickhouseUrl);
                 try {
                     new DemoJob(db.client(), out, db.isEmbedded() ? db::restartEmbedded : null, clickhouse).run();
                 } finally {

@@ -1,6 +1,7 @@
 package dev.tributary.examples.cli;
 
 import dev.tributary.http.platform.PlatformClient;
+import dev.tributary.r2dbc.clickhouse.ByteHouseOptions;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from a text before it is printed: {@code TRIBUTARY_URL} and
- * {@code TRIBUTARY_CLICKHOUSE_URL} (each URL itself and its password, decoded or as written), the platform API keys in use ({@code TRIBUTARY_API_KEY}
+ * {@code TRIBUTARY_CLICKHOUSE_URL} (each URL itself and its password, decoded or as written, also
+ * ByteHouse's {@code password=} and {@code apiKey=} query parameters), the platform API keys in use ({@code TRIBUTARY_API_KEY}
  * and {@code --api-key}), and anything shaped like a platform API key ({@code v2_} and at least
  * 20 letters and digits), which covers a key given to the wrong option. Thread-safe.
  */
@@ -37,18 +39,36 @@ final class SecretRedaction {
     }
 
     private void addPasswordOf(String url) {
-        String rawPassword = rawPassword(url);
-        if (rawPassword != null) {
-            this.secrets.add(rawPassword);
-        }
+        addSecret(rawPassword(url));
+        // ByteHouse's forms: password=... and apiKey=... in the query string, as written
+        addSecret(rawQueryValue(url, "password"));
+        addSecret(rawQueryValue(url, ByteHouseOptions.API_KEY.name()));
         try {
-            Object password = ConnectionFactoryOptions.parse(url).getValue(ConnectionFactoryOptions.PASSWORD);
-            if (password != null && !password.toString().isEmpty()) {
-                this.secrets.add(password.toString());
-            }
+            ConnectionFactoryOptions options = TargetDatabase.options(url);
+            addSecret(valueOrNull(options.getValue(ConnectionFactoryOptions.PASSWORD)));
+            addSecret(valueOrNull(options.getValue(ByteHouseOptions.API_KEY)));
         } catch (RuntimeException unparseable) {
             // the raw password and the URL are still redacted
         }
+    }
+
+    private static String valueOrNull(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** The value of a query parameter as written ({@code ?name=value&...}), or {@code null}. */
+    private static String rawQueryValue(String url, String name) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        for (String parameter : url.substring(query + 1).split("[&#]")) {
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).equals(name)) {
+                return parameter.substring(eq + 1);
+            }
+        }
+        return null;
     }
 
     static SecretRedaction of(Map<String, String> environment) {

@@ -144,4 +144,15 @@ class ClickHouseDataCommandsIT {
         assertThat(refused.err()).startsWith("tributary query: ").doesNotContain("Wr0ng-s3cret");
         assertThat(refused.out() + refused.err() + counted.err()).doesNotContain(PASSWORD).doesNotContain("Cl1ck-h0use");
     }
+
+    @Test
+    void queryWorksWithAByteHouseUrlInTheFormOfByteHouseDrivers() {
+        // ByteHouse's form: user and password in the query string; TLS is ByteHouse's default, off for this local server
+        String url = "r2dbc:bytehouse://127.0.0.1:" + ch.httpPort() + "/?user=loader&password="
+                + PASSWORD.replace("'", "%27").replace(" ", "%20") + "&database=default&secure=false";
+        CommandRun run = CommandRun.of(Map.of("TRIBUTARY_URL", url), "query", "-o", "csv", "SELECT airport FROM runways ORDER BY id");
+        assertThat(run.exitCode()).as(run::toString).isZero();
+        assertThat(run.out()).isEqualTo("airport\nENGM\nENBR\nRJTT\n");
+        assertThat(run.out() + run.err()).doesNotContain("Cl1ck-h0use");
+    }
 }
