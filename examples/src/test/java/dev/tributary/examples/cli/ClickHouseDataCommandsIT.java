@@ -155,4 +155,11 @@ class ClickHouseDataCommandsIT {
         assertThat(run.out()).isEqualTo("airport\nENGM\nENBR\nRJTT\n");
         assertThat(run.out() + run.err()).doesNotContain("Cl1ck-h0use");
     }
+
+    @Test
+    void maxRowsEndsAnEndlessClickHouseStream() {
+        // system.numbers never ends: the command returns only because taking 3 rows cancels the query
+        CommandRun run = run(env, "query", "--max-rows", "3", "-o", "csv", "SELECT number FROM system.numbers");
+        assertThat(run.out()).isEqualTo("number\n0\n1\n2\n");
+    }
 }
