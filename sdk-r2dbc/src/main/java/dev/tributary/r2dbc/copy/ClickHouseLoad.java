@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClickHouseLoad {
 
+    /** Rows read from the source per demand signal. */
+    private static final int ROWS_PER_REQUEST = 1024;
+
     private static final String TABLE_COLUMNS_SQL = "SELECT name, type FROM system.columns WHERE database = $1 AND table = $2";
 
     private final ClickHouseConnection connection;
@@ -154,7 +157,10 @@ final class ClickHouseLoad {
             } catch (LoadException | IOException e) {
                 sink.error(e);
             }
-        }).onErrorMap(PublisherInputStream::originalError).subscribeOn(Schedulers.boundedElastic());
+        }).onErrorMap(PublisherInputStream::originalError)
+                .subscribeOn(Schedulers.boundedElastic())
+                // demand in batches: each request is a task on the worker, and the TSV writer asks for one row at a time
+                .limitRate(ROWS_PER_REQUEST);
         List<String> names = new ArrayList<>(width);
         targets.forEach(target -> names.add(target.name()));
         return this.connection.insert(quoted(table), names, rows);

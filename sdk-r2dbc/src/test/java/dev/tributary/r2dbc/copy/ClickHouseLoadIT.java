@@ -49,7 +49,7 @@ class ClickHouseLoadIT {
     static void start() {
         ch = ClickHouseServer.builder().keepAliveTimeout(Duration.ofSeconds(1)).start();
         db = Tributary.sql("r2dbc:clickhouse://default@127.0.0.1:" + ch.httpPort() + "/default")
-                .pool(PoolSettings.builder().maxSize(2).build()).build();
+                .pool(PoolSettings.builder().maxSize(2).wakeDeadline(Duration.ofSeconds(60)).build()).build();
     }
 
     @AfterAll
