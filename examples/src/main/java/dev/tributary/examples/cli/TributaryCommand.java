@@ -54,7 +54,7 @@ import java.util.concurrent.Callable;
                 "  It is never printed: output names only the driver, host and database.",
                 "  Not set: each run starts an embedded PostgreSQL of its own (for query",
                 "  and export loaded with the demo data sets first).",
-                "  " + DemoCommand.CLICKHOUSE_URL_VARIABLE + "  a ClickHouse for the demo's cities step (never printed)",
+                "  " + DemoCommand.CLICKHOUSE_URL_VARIABLE + "  a ClickHouse for the demo (never printed)",
                 "  " + PlatformClient.API_KEY_VARIABLE + "  the platform's API key (or -k), never printed",
                 "  " + PlatformOptions.BASE_URL_VARIABLE + "  the platform's API base URL (or --base-url; default",
                 "    " + PlatformClient.DEFAULT_BASE_URL + ")"},
