@@ -30,8 +30,10 @@ import java.util.concurrent.Callable;
         usageHelpAutoWidth = true,
         header = "Bulk-loads a CSV, JSON or NDJSON file into a table.",
         description = {
-                "Bulk-loads a CSV, JSON (an array of objects) or NDJSON file into a table in one transaction "
-                        + "(PostgreSQL COPY). A missing table is created with the column types inferred from the data; "
+                "Bulk-loads a CSV, JSON (an array of objects) or NDJSON file into a table: on PostgreSQL in one transaction "
+                        + "(COPY); on ClickHouse and ByteHouse (" + TargetDatabase.URL_VARIABLE + "=r2dbc:clickhouse://... or "
+                        + "r2dbc:bytehouse://...) as one streamed INSERT, without a transaction (a failed load drops a table "
+                        + "it created; rows already sent into an existing table stay). A missing table is created with the column types inferred from the data; "
                         + "an existing one is appended to. Prints the rows loaded, the columns and their types, "
                         + "and the time taken.",
                 "",

@@ -38,6 +38,9 @@ import java.util.stream.Stream;
                 "Runs a SQL query and streams its rows to stdout as an aligned table, CSV or JSON. "
                         + "CSV and JSON are written as rows arrive; a table is printed when the last row is in.",
                 "",
+                TargetDatabase.URL_VARIABLE + " names the database: r2dbc:postgresql://..., r2dbc:clickhouse://user@host:8123/db "
+                        + "or r2dbc:bytehouse://... (SQL in that database's dialect).",
+                "",
                 "Without " + TargetDatabase.URL_VARIABLE + ", runs on a one-off embedded PostgreSQL loaded with the "
                         + "demo data sets (tables airports, countries, regions, world_countries), for example:",
                 "",

@@ -2,6 +2,7 @@ package dev.tributary.examples.cli;
 
 import dev.tributary.Tributary;
 import dev.tributary.examples.demo.DemoDataSet;
+import dev.tributary.r2dbc.clickhouse.ByteHouseOptions;
 import dev.tributary.sql.SqlClient;
 import dev.tributary.testkit.postgres.EmbeddedPostgresServer;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -49,7 +50,7 @@ final class TargetDatabase implements AutoCloseable {
     static TargetDatabase open(Map<String, String> environment) {
         String url = environment.get(URL_VARIABLE);
         if (url != null && !url.isBlank()) {
-            SqlClient client = Tributary.sql(url).build();
+            SqlClient client = connect(url);
             return new TargetDatabase(client, null, describe(url), Duration.ZERO);
         }
         long start = System.nanoTime();
@@ -82,13 +83,40 @@ final class TargetDatabase implements AutoCloseable {
     }
 
     /**
-     * @param url an R2DBC URL
-     * @return the URL without user, password and options: {@code r2dbc:postgresql://host:port/database}
+     * @param url an R2DBC URL: {@code r2dbc:postgresql://...}, {@code r2dbc:clickhouse://...}, or
+     *            {@code r2dbc:bytehouse://...} also in the forms ByteHouse's own drivers accept
+     *            ({@code ?region=R&user=bytehouse&password=API_KEY}, see {@link ByteHouseOptions#parse})
+     * @return a client on it
+     * @throws IllegalArgumentException if the URL is malformed (the message does not repeat it)
+     */
+    static SqlClient connect(String url) {
+        return isByteHouse(url) ? Tributary.sql(ByteHouseOptions.parse(url)).build() : Tributary.sql(url).build();
+    }
+
+    /**
+     * @param url an R2DBC URL, as for {@link #connect(String)}
+     * @return its options (ByteHouse's query-string user, password and API key read as such, and sensitive)
+     * @throws IllegalArgumentException if the URL is malformed
+     */
+    static ConnectionFactoryOptions options(String url) {
+        return isByteHouse(url) ? ByteHouseOptions.parse(url) : ConnectionFactoryOptions.parse(url);
+    }
+
+    private static boolean isByteHouse(String url) {
+        String u = url.strip();
+        return u.startsWith("r2dbc:" + ByteHouseOptions.DRIVER + ":") || u.startsWith("r2dbcs:" + ByteHouseOptions.DRIVER + ":")
+                || u.startsWith(ByteHouseOptions.DRIVER + ":");
+    }
+
+    /**
+     * @param url an R2DBC URL, as for {@link #connect(String)}
+     * @return the URL without user, password and options: {@code r2dbc:postgresql://host:port/database};
+     *         a ByteHouse region instead of a host as {@code r2dbc:bytehouse://?region=R}
      */
     static String describe(String url) {
         ConnectionFactoryOptions options;
         try {
-            options = ConnectionFactoryOptions.parse(url);
+            options = options(url);
         } catch (RuntimeException e) {
             return "an R2DBC URL that cannot be parsed";
         }
@@ -105,6 +133,10 @@ final class TargetDatabase implements AutoCloseable {
         Object database = options.getValue(ConnectionFactoryOptions.DATABASE);
         if (database != null) {
             b.append('/').append(database);
+        }
+        Object region = options.getValue(ByteHouseOptions.REGION);
+        if (region != null && options.getValue(ConnectionFactoryOptions.HOST) == null) {
+            b.append("?region=").append(region);
         }
         return b.toString();
     }

@@ -50,9 +50,11 @@ import java.util.concurrent.Callable;
         footerHeading = "%nEnvironment:%n",
         footer = {"  " + TargetDatabase.URL_VARIABLE + "  the database's R2DBC URL, for example",
                 "    r2dbc:postgresql://user:password@db.example.com:5432/app",
+                "    r2dbc:clickhouse://default@127.0.0.1:8123/default (or r2dbc:bytehouse://...)",
                 "  It is never printed: output names only the driver, host and database.",
                 "  Not set: each run starts an embedded PostgreSQL of its own (for query",
                 "  and export loaded with the demo data sets first).",
+                "  " + DemoCommand.CLICKHOUSE_URL_VARIABLE + "  a ClickHouse for the demo (never printed)",
                 "  " + PlatformClient.API_KEY_VARIABLE + "  the platform's API key (or -k), never printed",
                 "  " + PlatformOptions.BASE_URL_VARIABLE + "  the platform's API base URL (or --base-url; default",
                 "    " + PlatformClient.DEFAULT_BASE_URL + ")"},
@@ -184,7 +186,8 @@ public final class TributaryCommand implements Callable<Integer> {
 
     /**
      * @param failure what went wrong
-     * @return one line: the message (with the SQLSTATE of database errors), without line breaks
+     * @return one line: the message (with the SQLSTATE of database errors, or the error code of
+     *         ClickHouse ones), without line breaks
      */
     static String oneLine(Throwable failure) {
         Throwable t = Exceptions.unwrap(failure);
@@ -196,6 +199,9 @@ public final class TributaryCommand implements Callable<Integer> {
         if (t instanceof R2dbcException && ((R2dbcException) t).getSqlState() != null
                 && !message.contains(((R2dbcException) t).getSqlState())) {
             message = message + " [SQLSTATE " + ((R2dbcException) t).getSqlState() + "]";
+        } else if (t instanceof R2dbcException && ((R2dbcException) t).getSqlState() == null && ((R2dbcException) t).getErrorCode() != 0) {
+            // ClickHouse and ByteHouse: no SQLSTATE, the server's error code ("Code: 60")
+            message = message + " [code " + ((R2dbcException) t).getErrorCode() + "]";
         }
         return message.replaceAll("\\s*\\R\\s*", " ").trim();
     }

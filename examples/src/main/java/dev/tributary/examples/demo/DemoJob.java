@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * The demo main job: reloads the {@link DemoDataSet real data sets} (dropping their tables
  * first, so it can run again on the same database), checks their row counts, and asks five
  * questions of them, then syncs {@value IssueSyncDemo#ISSUES} issues from a Bitbucket emulator into
- * the table {@value IssueSyncDemo#TABLE} ({@link IssueSyncDemo}). Every answer is streamed from the database as a {@code Flux} of rows and
+ * the table {@value IssueSyncDemo#TABLE} ({@link IssueSyncDemo}) and, when a ClickHouse is given, loads
+ * the GeoNames cities into it and into the database and compares one aggregate on both
+ * ({@link CitiesComparison}). Every answer is streamed from the database as a {@code Flux} of rows and
  * printed as an aligned table, with the time each step took.
  * <p>
  * {@link #run()} blocks the calling thread until the job is done: call it from a main thread,
@@ -85,6 +87,7 @@ public final class DemoJob {
     private final SqlClient db;
     private final PrintWriter out;
     private final Runnable restartDatabase;
+    private final SqlClient clickhouse;
 
     /**
      * @param db  the database to load the data sets into (its tables {@code airports},
@@ -104,15 +107,31 @@ public final class DemoJob {
      *                        {@code null}
      */
     public DemoJob(SqlClient db, PrintWriter out, Runnable restartDatabase) {
+        this(db, out, restartDatabase, null);
+    }
+
+    /**
+     * @param db              the database, as above
+     * @param out             where the job prints its report
+     * @param restartDatabase restarts the database, as above; may be {@code null}
+     * @param clickhouse      a ClickHouse (or ByteHouse); when given, a step loads the
+     *                        {@value CitiesComparison#ROWS} GeoNames cities into its table
+     *                        {@value CitiesComparison#TABLE} and into {@code db}'s (both dropped and
+     *                        reloaded) and runs one aggregate on both ({@link CitiesComparison}); may be
+     *                        {@code null}
+     */
+    public DemoJob(SqlClient db, PrintWriter out, Runnable restartDatabase, SqlClient clickhouse) {
         this.db = Objects.requireNonNull(db, "db");
         this.out = Objects.requireNonNull(out, "out");
         this.restartDatabase = restartDatabase;
+        this.clickhouse = clickhouse;
     }
 
     /**
      * Runs the job, blocking the calling thread.
      *
-     * @throws IllegalStateException if a table does not hold the rows its file has
+     * @throws IllegalStateException if a table does not hold the rows its file has, or ClickHouse and
+     *                               PostgreSQL disagree on the cities' aggregate
      * @throws RuntimeException      the loader's and the driver's errors
      *                               ({@link io.r2dbc.spi.R2dbcException} types,
      *                               {@link dev.tributary.sql.load.LoadException})
@@ -127,12 +146,19 @@ public final class DemoJob {
         heading("Bitbucket: " + String.format(Locale.ROOT, "%,d", IssueSyncDemo.ISSUES)
                 + " issues streamed from an emulator into PostgreSQL (table " + IssueSyncDemo.TABLE + " re-synced)");
         Duration syncing = new IssueSyncDemo(this.db, this.out).run();
+        Duration comparing = null;
+        if (this.clickhouse != null) {
+            heading("ClickHouse: " + String.format(Locale.ROOT, "%,d", CitiesComparison.ROWS)
+                    + " GeoNames cities loaded into ClickHouse and PostgreSQL, one aggregate on both");
+            comparing = new CitiesComparison(this.db, this.clickhouse, this.out).run();
+        }
         if (this.restartDatabase != null) {
             surviveARestart();
         }
         this.out.println();
-        this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s, Bitbucket sync %s).%n",
-                millis(since(start)), millis(loading), millis(asking), millis(syncing));
+        this.out.printf(Locale.ROOT, "Demo done in %s (loading %s, questions %s, Bitbucket sync %s%s).%n",
+                millis(since(start)), millis(loading), millis(asking), millis(syncing),
+                comparing == null ? "" : ", cities on ClickHouse and PostgreSQL " + millis(comparing));
         this.out.flush();
     }
 

@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Reads an R2DBC row into an ordered map for a {@link RowWriter}, for use as the mapper of
  * {@link dev.tributary.sql.SqlStatement#map(java.util.function.BiFunction)}. Numbers, text,
- * booleans, dates and times, binary, UUIDs and arrays of them keep the driver's Java type; any
+ * booleans, dates and times, binary, UUIDs and arrays of them (Java arrays, or lists as the
+ * ClickHouse driver returns for {@code Array(T)}) keep the driver's Java type; any
  * other column (the driver's own types for {@code json}, {@code jsonb}, {@code interval}, ...) is
  * read as the database's text form, and {@code json}/{@code jsonb} text is written as embedded
  * JSON by {@link OutputFormat#JSON}. A repeated column name gets a suffix ({@code a}, {@code a_2}).
@@ -91,7 +92,7 @@ public final class RowValues {
         }
         return type == String.class || type == Boolean.class || type == Character.class || type == UUID.class
                 || type == Object.class || Number.class.isAssignableFrom(type) || TemporalAccessor.class.isAssignableFrom(type)
-                || ByteBuffer.class.isAssignableFrom(type) || type.isPrimitive();
+                || ByteBuffer.class.isAssignableFrom(type) || List.class.isAssignableFrom(type) || type.isPrimitive();
     }
 
     private static String uniqueName(Map<String, Object> values, String name) {

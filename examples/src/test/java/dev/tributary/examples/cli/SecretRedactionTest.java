@@ -22,6 +22,18 @@ class SecretRedactionTest {
     }
 
     @Test
+    void takesOutBothDatabaseUrlsAndTheirPasswords() {
+        SecretRedaction redaction = SecretRedaction.of(Map.of(
+                "TRIBUTARY_URL", "r2dbc:postgresql://app:pg%2Fsecret@db:5432/app",
+                "TRIBUTARY_CLICKHOUSE_URL", "r2dbc:clickhouse://loader:ch-s3cret@127.0.0.1:8123/default"));
+        assertThat(redaction.apply("cannot reach r2dbc:clickhouse://loader:ch-s3cret@127.0.0.1:8123/default"))
+                .isEqualTo("cannot reach <TRIBUTARY_CLICKHOUSE_URL>");
+        assertThat(redaction.apply("password ch-s3cret refused; pg/secret and pg%2Fsecret too"))
+                .isEqualTo("password REDACTED refused; REDACTED and REDACTED too");
+        assertThat(redaction.apply("at r2dbc:postgresql://app:pg%2Fsecret@db:5432/app")).isEqualTo("at <TRIBUTARY_URL>");
+    }
+
+    @Test
     void takesOutAnythingShapedLikeAPlatformKeyButNotShortNames() {
         SecretRedaction redaction = SecretRedaction.of(Map.of());
         assertThat(redaction.apply("Unknown option: '--api-key=v2_Q8mXw2ZrT5nB7yK1pL4sD9fG3hJ6'"))
