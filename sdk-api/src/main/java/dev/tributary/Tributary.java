@@ -31,6 +31,7 @@ public final class Tributary {
         }
         ConnectionFactoryOptions options;
         try {
+            DriverOptions.declare();
             options = ConnectionFactoryOptions.parse(r2dbcUrl);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("r2dbcUrl is not a valid R2DBC URL (expected r2dbc:driver[:protocol]://"
@@ -57,5 +58,29 @@ public final class Tributary {
      */
     public static SqlClientBuilder sql(ConnectionFactory connectionFactory) {
         return SqlClientBuilder.of(connectionFactory);
+    }
+
+    /**
+     * Loads the R2DBC drivers on the class path once, before the first URL is parsed, so that the
+     * options they declare sensitive (passwords, API keys in the query string) are named with that
+     * sensitivity: r2dbc-spi fixes an option's sensitivity when its name is first used, and parsing
+     * would otherwise name an unknown query parameter as an ordinary, printable option.
+     */
+    private static final class DriverOptions {
+
+        static {
+            java.util.ServiceLoader.load(io.r2dbc.spi.ConnectionFactoryProvider.class, Tributary.class.getClassLoader())
+                    .stream().forEach(provider -> {
+                        try {
+                            provider.get();
+                        } catch (java.util.ServiceConfigurationError e) {
+                            // a broken driver fails later, where it is used, with ConnectionFactories' own error
+                        }
+                    });
+        }
+
+        static void declare() {
+            // the class initialiser does the work, once
+        }
     }
 }

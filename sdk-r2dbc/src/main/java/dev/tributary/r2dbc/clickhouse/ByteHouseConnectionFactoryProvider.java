@@ -64,6 +64,12 @@ import java.util.Objects;
  */
 public final class ByteHouseConnectionFactoryProvider implements ConnectionFactoryProvider {
 
+    static {
+        // names the sensitive options before any URL that carries them is parsed (Tributary.sql loads the providers first)
+        java.util.Objects.requireNonNull(ByteHouseOptions.API_KEY);
+    }
+
+
     private static final Logger LOG = LoggerFactory.getLogger(ByteHouseConnectionFactoryProvider.class);
 
     /**

@@ -14,6 +14,12 @@ import java.util.Objects;
  */
 public final class BitioConnectionFactoryProvider implements ConnectionFactoryProvider {
 
+    static {
+        // names the sensitive options before any URL that carries them is parsed (Tributary.sql loads the providers first)
+        java.util.Objects.requireNonNull(BitioOptions.API_KEY_PARAMETER);
+    }
+
+
     /**
      * @param options options with driver {@value BitioOptions#DRIVER}
      * @return a connection factory (opens no connection)

@@ -54,6 +54,14 @@ import java.util.function.Supplier;
  */
 public final class BitioOptions {
 
+    /**
+     * The {@code apiKey} URL parameter, declared sensitive so that r2dbc-spi never prints it: an
+     * option's sensitivity is fixed by whoever names it first in the JVM, and a URL parsed before
+     * this class is loaded would name it as an ordinary option.
+     */
+    static final io.r2dbc.spi.Option<CharSequence> API_KEY_PARAMETER = io.r2dbc.spi.Option.sensitiveValueOf("apiKey");
+
+
     /** The R2DBC driver name: {@code r2dbc:bitio://...}. */
     public static final String DRIVER = "bitio";
 
