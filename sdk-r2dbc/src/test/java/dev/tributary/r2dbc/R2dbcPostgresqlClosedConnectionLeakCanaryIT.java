@@ -71,18 +71,7 @@ class R2dbcPostgresqlClosedConnectionLeakCanaryIT {
     @Test
     void theFacadeRunsAStatementHandedAClosedConnectionAgainOnAFreshOneAndLeaksNothing() throws Exception {
         AtomicInteger created = new AtomicInteger();
-        ConnectionFactory firstOneClosed = new ConnectionFactory() {
-            @Override
-            public Publisher<? extends Connection> create() {
-                return created.getAndIncrement() == 0 ? Mono.fromCallable(R2dbcPostgresqlClosedConnectionLeakCanaryIT::closedConnection)
-                        : driver.create();
-            }
-
-            @Override
-            public ConnectionFactoryMetadata getMetadata() {
-                return driver.getMetadata();
-            }
-        };
+        ConnectionFactory firstOneClosed = firstConnectionClosed(created);
         SqlClient db = Tributary.sql(firstOneClosed).pool(PoolSettings.unpooled()).build();
         try {
             NettyLeakCheck.collectLeaks();
@@ -105,7 +94,21 @@ class R2dbcPostgresqlClosedConnectionLeakCanaryIT {
     void aWriteHandedAClosedConnectionRunsOnceOnAFreshOne() throws Exception {
         pg.execute("CREATE TABLE IF NOT EXISTS closed_before_send (v text)", "TRUNCATE closed_before_send");
         AtomicInteger created = new AtomicInteger();
-        ConnectionFactory firstOneClosed = new ConnectionFactory() {
+        ConnectionFactory firstOneClosed = firstConnectionClosed(created);
+        SqlClient db = Tributary.sql(firstOneClosed).pool(PoolSettings.unpooled()).build();
+        try {
+            assertThat(db.sql("INSERT INTO closed_before_send VALUES ($1)").bind(0, "once").rowsUpdated().block(Duration.ofSeconds(10)))
+                    .isEqualTo(1L);
+            assertThat(pg.queryForLong("SELECT count(*) FROM closed_before_send WHERE v = 'once'")).isEqualTo(1L);
+            assertThat(db.metrics().outcomeUnknown()).isZero();
+        } finally {
+            db.close().block(Duration.ofSeconds(10));
+        }
+    }
+
+    /** A factory whose first connection is {@link #closedConnection()}, and the others fresh ones. */
+    private static ConnectionFactory firstConnectionClosed(AtomicInteger created) {
+        return new ConnectionFactory() {
             @Override
             public Publisher<? extends Connection> create() {
                 return created.getAndIncrement() == 0 ? Mono.fromCallable(R2dbcPostgresqlClosedConnectionLeakCanaryIT::closedConnection)
@@ -117,15 +120,6 @@ class R2dbcPostgresqlClosedConnectionLeakCanaryIT {
                 return driver.getMetadata();
             }
         };
-        SqlClient db = Tributary.sql(firstOneClosed).pool(PoolSettings.unpooled()).build();
-        try {
-            assertThat(db.sql("INSERT INTO closed_before_send VALUES ($1)").bind(0, "once").rowsUpdated().block(Duration.ofSeconds(10)))
-                    .isEqualTo(1L);
-            assertThat(pg.queryForLong("SELECT count(*) FROM closed_before_send WHERE v = 'once'")).isEqualTo(1L);
-            assertThat(db.metrics().outcomeUnknown()).isZero();
-        } finally {
-            db.close().block(Duration.ofSeconds(10));
-        }
     }
 
     /** A connection whose server process was terminated, once the driver has seen the socket close. */
