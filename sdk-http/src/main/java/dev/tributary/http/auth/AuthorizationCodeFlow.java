@@ -3,6 +3,7 @@ package dev.tributary.http.auth;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -112,7 +113,7 @@ public final class AuthorizationCodeFlow {
      * @param openAuthorizeUrl receives the authorization URL once the server listens, on a
      *                         {@code boundedElastic} thread (so it may print, or open a browser);
      *                         the user must open it
-     * @return the tokens, already saved in the store; onError {@link AuthorizationCodeException}
+     * @return the tokens, already saved in the store, emitted once the callback server is closed; onError {@link AuthorizationCodeException}
      * (state mismatch, an error redirect such as {@code access_denied}, no code, or no redirect
      * within the timeout), {@link TokenRequestException} (the exchange failed), the store's error,
      * or the server's bind failure (the port is taken)
@@ -120,13 +121,15 @@ public final class AuthorizationCodeFlow {
     public Mono<Tokens> authorize(Consumer<URI> openAuthorizeUrl) {
         Objects.requireNonNull(openAuthorizeUrl, "openAuthorizeUrl");
         // the state and verifier come from SecureRandom, which may read /dev/urandom: not on an event loop
+        // Flux.usingWhen + single(): the tokens are emitted after the callback server closed (Mono.usingWhen
+        // emits its value first), so the callback port is free again when the caller has them
         return Mono.fromCallable(Attempt::new).subscribeOn(Schedulers.boundedElastic()).flatMap(attempt ->
-                Mono.usingWhen(
+                Flux.usingWhen(
                         HttpServer.create().host(this.host).port(this.callbackPort).handle(attempt::handle).bind(),
                         server -> attempt.run(server, openAuthorizeUrl),
                         AuthorizationCodeFlow::close,
                         (server, error) -> close(server),
-                        AuthorizationCodeFlow::close));
+                        AuthorizationCodeFlow::close).single());
     }
 
     /**
