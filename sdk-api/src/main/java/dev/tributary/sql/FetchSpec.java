@@ -23,7 +23,12 @@ public interface FetchSpec<T> {
     Flux<T> all();
 
     /**
-     * The only row, or empty when there is none.
+     * The only row, or empty when there is none: for point reads (a primary key, an aggregate).
+     * Unless the statement was given a {@link SqlStatement#fetchSize(int) fetchSize}, the query
+     * runs without one, so that on PostgreSQL the whole exchange is a single round trip (a fetch
+     * size opens a portal that costs a second one to close). A query that does return many rows is
+     * then signalled as soon as the second row arrives, but its connection reads the rest of the
+     * result before it serves another statement: use {@link #first()} or {@link #all()} for those.
      *
      * @return the row; signals {@link IncorrectResultSizeException} when there is more than one
      */

@@ -76,7 +76,9 @@ public interface SqlStatement {
 
     /**
      * Sets how many rows are fetched from the server per round trip when the statement is a
-     * query. The default comes from the client's configuration (1,000 rows).
+     * query. Without it, {@link FetchSpec#all()} and {@link FetchSpec#first()} use the client's
+     * configuration (1,000 rows) and {@link FetchSpec#one()} reads its at most one row in a single
+     * round trip, with no fetch size.
      *
      * @param rows at least 1
      * @return a new statement

@@ -35,7 +35,8 @@ import java.util.function.Function;
 
 /**
  * The immutable {@link SqlStatement}: the parsed SQL, its bind values by 0-based index, the fetch
- * size, and the scope that lends it a connection when a terminal method is subscribed to.
+ * size set on it (if any), and the scope that lends it a connection when a terminal method is
+ * subscribed to.
  */
 final class DefaultSqlStatement implements SqlStatement {
 
@@ -57,12 +58,16 @@ final class DefaultSqlStatement implements SqlStatement {
     private final ConnectionScope scope;
     private final SqlText text;
     private final Map<Integer, Object> bindings;
+    /** Rows per round trip set on this statement; {@value #CLIENT_FETCH_SIZE} when not set (the client's applies to streams). */
     private final int fetchSize;
     /** {@code null}: reads are, writes are not */
     private final Boolean idempotent;
 
+    /** {@link #fetchSize}: not set on the statement. */
+    private static final int CLIENT_FETCH_SIZE = 0;
+
     DefaultSqlStatement(ConnectionScope scope, SqlText text) {
-        this(scope, text, Collections.emptyMap(), scope.fetchSize(), null);
+        this(scope, text, Collections.emptyMap(), CLIENT_FETCH_SIZE, null);
     }
 
     private DefaultSqlStatement(ConnectionScope scope, SqlText text, Map<Integer, Object> bindings, int fetchSize, Boolean idempotent) {
@@ -137,7 +142,7 @@ final class DefaultSqlStatement implements SqlStatement {
     @Override
     public Mono<Long> rowsUpdated() {
         // The sum is emitted once the statement completed: a lost connection before that can be re-run.
-        return resilient(this.scope.<Long>use(connection -> answeredWithin(execute(connection, false)
+        return resilient(this.scope.<Long>use(connection -> answeredWithin(execute(connection, CLIENT_FETCH_SIZE)
                         .concatMap(Result::getRowsUpdated)
                         .doOnDiscard(ReferenceCounted.class, DefaultSqlStatement::release), connection))
                 .reduce(0L, Long::sum).flux())
@@ -149,9 +154,15 @@ final class DefaultSqlStatement implements SqlStatement {
         return "SqlStatement{" + this.text.redacted() + ", parameters=" + this.bindings.size() + '}';
     }
 
-    /** One run of the query on a connection of the scope, rows as they come; no re-run, errors as the driver's. */
-    private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper) {
-        return this.scope.<T>use(connection -> answeredWithin(execute(connection, true)
+    /**
+     * One run of the query on a connection of the scope, rows as they come; no re-run, errors as the
+     * driver's.
+     *
+     * @param rowsPerRoundTrip the fetch size given to the driver, or {@link #CLIENT_FETCH_SIZE} for
+     *                         none: then it reads the whole result in one round trip
+     */
+    private <T> Flux<T> rows(BiFunction<Row, RowMetadata, ? extends T> mapper, int rowsPerRoundTrip) {
+        return this.scope.<T>use(connection -> answeredWithin(execute(connection, rowsPerRoundTrip)
                 .<T>concatMap(result -> Flux.<T>from(result.map(mapper)))
                 // Messages a driver had buffered when the subscriber cancels are dropped through Reactor's
                 // discard hook: release them (r2dbc-postgresql leaks them otherwise, pgjdbc/r2dbc-postgresql#580).
@@ -166,9 +177,9 @@ final class DefaultSqlStatement implements SqlStatement {
      * r2dbc-postgresql (1.1.1) never releases them when it refuses a statement on a closed
      * connection ({@code R2dbcPostgresqlClosedConnectionLeakCanaryIT}).
      */
-    private Flux<Result> execute(io.r2dbc.spi.Connection connection, boolean fetchRows) {
+    private Flux<Result> execute(io.r2dbc.spi.Connection connection, int rowsPerRoundTrip) {
         return Mono.from(connection.validate(ValidationDepth.LOCAL))
-                .flatMapMany(open -> open ? Flux.from(createStatement(connection, fetchRows).execute())
+                .flatMapMany(open -> open ? Flux.from(createStatement(connection, rowsPerRoundTrip).execute())
                         : Flux.error(new ClosedBeforeSendException(this.text.redacted())));
     }
 
@@ -266,7 +277,7 @@ final class DefaultSqlStatement implements SqlStatement {
         }
     }
 
-    private Statement createStatement(io.r2dbc.spi.Connection connection, boolean fetchRows) {
+    private Statement createStatement(io.r2dbc.spi.Connection connection, int rowsPerRoundTrip) {
         if (this.text.hasNamedParameters()) {
             for (Map.Entry<String, Integer> parameter : this.text.parameterIndexes().entrySet()) {
                 if (!this.bindings.containsKey(parameter.getValue())) {
@@ -284,10 +295,15 @@ final class DefaultSqlStatement implements SqlStatement {
                 statement.bind(binding.getKey(), value);
             }
         }
-        if (fetchRows && this.text.isSingleQuery()) {
-            statement.fetchSize(this.fetchSize);
+        if (rowsPerRoundTrip != CLIENT_FETCH_SIZE && this.text.isSingleQuery()) {
+            statement.fetchSize(rowsPerRoundTrip);
         }
         return statement;
+    }
+
+    /** The fetch size of a read that may be long: the statement's, else the client's. */
+    private int streamingFetchSize() {
+        return this.fetchSize != CLIENT_FETCH_SIZE ? this.fetchSize : this.scope.fetchSize();
     }
 
     private int positionalIndex(int index) {
@@ -347,13 +363,17 @@ final class DefaultSqlStatement implements SqlStatement {
 
         @Override
         public Flux<T> all() {
-            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper));
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper, streamingFetchSize()));
         }
 
         @Override
         public Mono<T> one() {
+            // At most one row is expected, so there is no portal to read in portions unless the statement
+            // asks for one: on PostgreSQL the whole exchange is then one round trip, where a fetch size costs
+            // a second one (r2dbc-postgresql closes the portal with Close+Sync after CommandComplete).
             // The rows are collected before anything is emitted: a lost connection before the end can be re-run.
-            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper).take(2).collectList().flux()).single().flatMap(list -> {
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper, DefaultSqlStatement.this.fetchSize).take(2)
+                    .collectList().flux()).single().flatMap(list -> {
                 if (list.isEmpty()) {
                     return Mono.empty();
                 }
@@ -366,7 +386,7 @@ final class DefaultSqlStatement implements SqlStatement {
 
         @Override
         public Mono<T> first() {
-            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper).take(1)).next();
+            return resilient(DefaultSqlStatement.this.<T>rows(this.mapper, streamingFetchSize()).take(1)).next();
         }
     }
 }

@@ -15,7 +15,8 @@ import java.time.Duration;
  * The same driver without Tributary: r2dbc-postgresql over r2dbc-pool (r2dbc-pool's defaults,
  * the run's pool size), used the way its documentation shows: a connection per operation from the
  * pool, closed (returned) with {@code usingWhen}. The baseline of every ratio. With a fetch size it
- * is the diagnostic row that isolates what Tributary's default {@code fetchSize(1000)} costs.
+ * is the diagnostic row that isolates what a fetch size costs: Tributary's streams read with its
+ * default {@code fetchSize(1000)}; its {@code one()}, the point select here, with none.
  */
 final class R2dbcPoolContender extends ReactiveContender {
 
@@ -27,8 +28,8 @@ final class R2dbcPoolContender extends ReactiveContender {
     }
 
     /**
-     * @param fetchSize rows per fetch set on every query ({@code Statement.fetchSize}), as Tributary
-     *                  does; 0 for the driver's default (no portal: one round trip for a point select)
+     * @param fetchSize rows per fetch set on every query ({@code Statement.fetchSize}), as Tributary's
+     *                  streams have it; 0 for the driver's default (no portal: one round trip for a point select)
      */
     R2dbcPoolContender(String name, String r2dbcUrl, int poolSize, int fetchSize) {
         super(name);

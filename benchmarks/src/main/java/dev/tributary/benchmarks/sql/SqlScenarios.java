@@ -26,8 +26,11 @@ import static dev.tributary.benchmarks.report.MarkdownTable.ratio;
 public final class SqlScenarios {
 
     static final String BASELINE = "r2dbc-pool (raw driver)";
-    /** The diagnostic row: the raw driver with Tributary's default fetch size on its queries. */
-    static final String WITH_FETCH_SIZE = "r2dbc-pool + fetchSize(1000), as Tributary";
+    /**
+     * The diagnostic row: the raw driver with Tributary's default fetch size on every query, as
+     * Tributary's streams ({@code all()}, {@code first()}) have it; its {@code one()} has none.
+     */
+    static final String WITH_FETCH_SIZE = "r2dbc-pool + fetchSize(1000), as Tributary's streams";
     private static final String POSTGRESQL_CLIENT = "not installed (Debian package postgresql-client)";
 
     private final BenchDatabase db;
