@@ -1,12 +1,14 @@
 package dev.tributary.r2dbc.clickhouse;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -57,6 +59,15 @@ final class ClickHouseTransport {
      */
     static final Duration MAX_IDLE = Duration.ofSeconds(2);
 
+    /**
+     * Marks a TCP connection cut under a request (a cancel before the response, an abandoned body).
+     * Its close runs later on its event loop, after the connection may already be back in the
+     * provider; the mark keeps the provider from lending it again in between (its eviction
+     * predicate is checked on every acquire and release), where the next statement would meet
+     * "Connection prematurely closed BEFORE response".
+     */
+    private static final AttributeKey<Boolean> CUT = AttributeKey.valueOf(ClickHouseTransport.class, "cut");
+
     /** The response header of ClickHouse 19.x and later with the progress of a finished query. */
     static final String SUMMARY_HEADER = "X-ClickHouse-Summary";
 
@@ -99,7 +110,9 @@ final class ClickHouseTransport {
                 .pendingAcquireMaxCount(-1)
                 // no acquire timeout: a statement waits for the one before it however long that runs
                 .pendingAcquireTimeout(Duration.ZERO)
-                .maxIdleTime(MAX_IDLE)
+                // replaces reactor-netty's own predicate (maxIdleTime), so the idle limit is part of it
+                .evictionPredicate((connection, metadata) -> connection.channel().hasAttr(CUT)
+                        || metadata.idleTime() >= MAX_IDLE.toMillis())
                 .build();
         return new ClickHouseTransport(configuration, provider, configure(HttpClient.create(provider), configuration, sslContext, customizer));
     }
@@ -258,10 +271,16 @@ final class ClickHouseTransport {
                         Connection connection = sending.get();
                         // a cancel after the response (Mono.from(execute()) cancels once it has the result) keeps it
                         if (connection != null && !answered.get()) {
-                            connection.channel().close();
+                            cut(connection.channel());
                         }
                     });
         });
+    }
+
+    /** Closes a TCP connection that must never carry another request, and says so to the provider at once. */
+    private static void cut(Channel channel) {
+        channel.attr(CUT).set(Boolean.TRUE);
+        channel.close();
     }
 
     private static Mono<Exchange> accept(HttpClientResponse response, Connection connection, String sql) {
@@ -326,6 +345,7 @@ final class ClickHouseTransport {
 
         /** Closes the TCP connection under the response (an unread or partly read body cannot be reused). */
         void dispose() {
+            connection.channel().attr(CUT).set(Boolean.TRUE);
             connection.dispose();
         }
     }

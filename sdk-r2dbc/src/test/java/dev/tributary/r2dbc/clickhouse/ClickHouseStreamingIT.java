@@ -1,6 +1,7 @@
 package dev.tributary.r2dbc.clickhouse;
 
 import dev.tributary.testkit.clickhouse.ClickHouseServer;
+import io.netty.channel.Channel;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -172,6 +177,57 @@ class ClickHouseStreamingIT {
             // the connection is usable afterwards (a new TCP connection replaces the cut one)
             assertThat(Flux.from(c.createStatement("SELECT 42").execute()).concatMap(r -> r.map((row, m) -> row.get(0, Integer.class)))
                     .blockLast(Duration.ofSeconds(10))).isEqualTo(42);
+        } finally {
+            close(c);
+        }
+    }
+
+    /**
+     * The cancel cuts the statement's TCP connection, whose close runs later on its event loop: no
+     * request may be sent on it afterwards. Under load the next statement once went out on the cut
+     * connection and met "Connection prematurely closed BEFORE response". The event loop is held
+     * (spinning: BlockHound forbids blocking it) over the cancel and the next statement's acquire,
+     * so that the close is still queued when the provider lends a connection.
+     */
+    @Test
+    void theStatementAfterACancelIsNeverSentOnTheCutConnection() throws Exception {
+        // the TCP connection of every request, the control client's KILL QUERY included
+        List<Channel> sentOn = new CopyOnWriteArrayList<>();
+        ClickHouseConnection c = new ClickHouseConnectionFactory(ClickHouseConnectionConfiguration.builder()
+                .host(server.host()).port(server.httpPort()).build(),
+                client -> client.doOnRequest((request, connection) -> sentOn.add(connection.channel())))
+                .create().block(Duration.ofSeconds(30));
+        try {
+            var subscription = Flux.from(c.createStatement("SELECT count(), 'cut-connection' FROM system.numbers").execute())
+                    .concatMap(r -> r.map((row, meta) -> row.get(0, Long.class)))
+                    .subscribe(n -> { }, e -> { });
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (running("cut-connection").isEmpty()) {
+                assertThat(System.nanoTime()).as("the query never showed in system.processes").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            int beforeCancel = sentOn.size();
+            Channel cut = sentOn.get(beforeCancel - 1);
+            AtomicBoolean holding = new AtomicBoolean();
+            AtomicBoolean let = new AtomicBoolean();
+            cut.eventLoop().execute(() -> {
+                holding.set(true);
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (!let.get() && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            });
+            while (!holding.get()) {
+                Thread.onSpinWait();
+            }
+            subscription.dispose();
+            CompletableFuture<Integer> next = Flux.from(c.createStatement("SELECT 43").execute())
+                    .concatMap(r -> r.map((row, m) -> row.get(0, Integer.class))).single().toFuture();
+            Thread.sleep(100);
+            let.set(true);
+            assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(43);
+            assertThat(sentOn.subList(beforeCancel, sentOn.size())).isNotEmpty().doesNotContain(cut);
+            awaitGone("cut-connection", System.nanoTime());
         } finally {
             close(c);
         }
