@@ -345,6 +345,7 @@ final class ClickHouseTransport {
 
         /** Closes the TCP connection under the response (an unread or partly read body cannot be reused). */
         void dispose() {
+            // reactor-netty's dispose (not a bare channel close): it also discards the inbound buffers it holds
             connection.channel().attr(CUT).set(Boolean.TRUE);
             connection.dispose();
         }
