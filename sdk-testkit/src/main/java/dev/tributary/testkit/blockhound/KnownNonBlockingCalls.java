@@ -22,6 +22,13 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       for each other for the time it takes to build it, CPU only. Its maintainers' advice to
  *       Reactor users is to allow that method (FasterXML/jackson-databind#4430, #4561); the
  *       emulators and the clients decode request and response bodies on event loops.</li>
+ *   <li>Reactor's bridge to blocking consumers ({@code Flux.toStream}, {@code toIterable}: the
+ *       CLI's output, {@code PublisherInputStream}) wakes its consumer from the producing thread
+ *       under a {@code ReentrantLock} ({@code BlockingIterable.SubscriberIterator#signalConsumer}).
+ *       The consumer holds that lock only to test its queue and to enter {@code await}, which
+ *       releases it, so the producer waits nanoseconds at most. Seen in {@code PlatformCommandsIT}:
+ *       the event loop met the lock held, and the error BlockHound threw inside {@code onNext}
+ *       left {@code tributary db list} waiting for an element that never came.</li>
  * </ul>
  */
 public final class KnownNonBlockingCalls implements BlockHoundIntegration {
@@ -33,5 +40,6 @@ public final class KnownNonBlockingCalls implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
         builder.allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
+        builder.allowBlockingCallsInside("reactor.core.publisher.BlockingIterable$SubscriberIterator", "signalConsumer");
     }
 }
