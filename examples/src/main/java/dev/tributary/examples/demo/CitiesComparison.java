@@ -99,10 +99,10 @@ public final class CitiesComparison {
         Answer fromPostgres = ask(this.postgres);
         TextTable answers = TextTable.withColumns(List.of("country", "cities ch", "cities pg", "regions ch", "regions pg",
                 "avg_lat ch", "avg_lat pg", "max_lat ch", "max_lat pg"));
-        int rows = Math.max(fromClickHouse.rows.size(), fromPostgres.rows.size());
+        int rows = Math.max(fromClickHouse.rows().size(), fromPostgres.rows().size());
         for (int i = 0; i < rows; i++) {
-            Map<String, Object> ch = i < fromClickHouse.rows.size() ? fromClickHouse.rows.get(i) : Map.of();
-            Map<String, Object> pg = i < fromPostgres.rows.size() ? fromPostgres.rows.get(i) : Map.of();
+            Map<String, Object> ch = i < fromClickHouse.rows().size() ? fromClickHouse.rows().get(i) : Map.of();
+            Map<String, Object> pg = i < fromPostgres.rows().size() ? fromPostgres.rows().get(i) : Map.of();
             Object country = ch.get("country") != null ? ch.get("country") : pg.get("country");
             answers.addRow(Arrays.asList(country, ch.get("cities"), pg.get("cities"),
                     ch.get("regions"), pg.get("regions"), degrees(ch.get("avg_lat")), degrees(pg.get("avg_lat")),
@@ -110,12 +110,12 @@ public final class CitiesComparison {
         }
         answers.render(this.out);
         this.out.printf(Locale.ROOT, "ClickHouse answered in %,d ms, PostgreSQL in %,d ms%n",
-                fromClickHouse.elapsed.toMillis(), fromPostgres.elapsed.toMillis());
-        String difference = firstDifference(fromClickHouse.rows, fromPostgres.rows);
+                fromClickHouse.elapsed().toMillis(), fromPostgres.elapsed().toMillis());
+        String difference = firstDifference(fromClickHouse.rows(), fromPostgres.rows());
         if (difference != null) {
             throw new IllegalStateException("ClickHouse and PostgreSQL disagree on the cities per country: " + difference);
         }
-        this.out.printf(Locale.ROOT, "The answers agree (%d rows).%n", fromClickHouse.rows.size());
+        this.out.printf(Locale.ROOT, "The answers agree (%d rows).%n", fromClickHouse.rows().size());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         this.out.println(DemoJob.millis(elapsed));
         return elapsed;
@@ -204,16 +204,5 @@ public final class CitiesComparison {
     @Override
     public String toString() {
         return "CitiesComparison{" + this.postgres + ", " + this.clickhouse + '}';
-    }
-
-    private static final class Answer {
-
-        final List<Map<String, Object>> rows;
-        final Duration elapsed;
-
-        Answer(List<Map<String, Object>> rows, Duration elapsed) {
-            this.rows = rows;
-            this.elapsed = elapsed;
-        }
     }
 }

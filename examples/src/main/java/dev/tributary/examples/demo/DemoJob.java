@@ -141,7 +141,7 @@ public final class DemoJob {
         Duration loading = load();
         Duration asking = checkRowCounts();
         for (DemoQuestion question : QUESTIONS) {
-            asking = asking.plus(ask(question).elapsed);
+            asking = asking.plus(ask(question).elapsed());
         }
         heading("Bitbucket: " + String.format(Locale.ROOT, "%,d", IssueSyncDemo.ISSUES)
                 + " issues streamed from an emulator into PostgreSQL (table " + IssueSyncDemo.TABLE + " re-synced)");
@@ -186,14 +186,14 @@ public final class DemoJob {
         Answer answer = ask(ROW_COUNTS);
         DemoDataSet[] dataSets = DemoDataSet.values();
         for (int i = 0; i < dataSets.length; i++) {
-            Map<String, Object> row = answer.rows.get(i);
+            Map<String, Object> row = answer.rows().get(i);
             long rows = ((Number) row.get("rows")).longValue();
             if (!dataSets[i].table().equals(row.get("table_name")) || rows != dataSets[i].publishedRows()) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "Table %s holds %,d rows, but %s has %,d",
                         row.get("table_name"), rows, dataSets[i].fileName(), dataSets[i].publishedRows()));
             }
         }
-        return answer.elapsed;
+        return answer.elapsed();
     }
 
     /** Streams the answer's rows into a table as they arrive, prints it and the time taken. */
@@ -281,16 +281,5 @@ public final class DemoJob {
     @Override
     public String toString() {
         return "DemoJob{" + this.db + '}';
-    }
-
-    private static final class Answer {
-
-        final List<Map<String, Object>> rows;
-        final Duration elapsed;
-
-        Answer(List<Map<String, Object>> rows, Duration elapsed) {
-            this.rows = rows;
-            this.elapsed = elapsed;
-        }
     }
 }

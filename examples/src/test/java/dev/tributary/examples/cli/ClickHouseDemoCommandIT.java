@@ -37,7 +37,7 @@ class ClickHouseDemoCommandIT {
         demo = CommandRun.of(Map.of("TRIBUTARY_URL", pg.r2dbcUrl("postgres"),
                 "TRIBUTARY_CLICKHOUSE_URL", "r2dbc:clickhouse://demo:" + CH_PASSWORD + "@127.0.0.1:" + ch.httpPort() + "/default"), "demo");
         assertThat(demo.exitCode()).as(demo::toString).isZero();
-        LOG.info("the demo's ClickHouse step:\n{}", String.join("\n", section(demo, "ClickHouse:")));
+        LOG.info("the demo's ClickHouse step:\n{}", String.join("\n", demo.section("ClickHouse:")));
     }
 
     @AfterAll
@@ -53,29 +53,9 @@ class ClickHouseDemoCommandIT {
         }
     }
 
-    private static List<String> section(CommandRun run, String headingStart) {
-        List<String> lines = run.outLines();
-        int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("== " + headingStart)) {
-                start = i;
-                break;
-            }
-        }
-        assertThat(start).as("heading '%s' in%n%s", headingStart, run.out()).isNotNegative();
-        int end = start + 1;
-        while (end < lines.size() && !lines.get(end).startsWith("== ")) {
-            end++;
-        }
-        while (lines.get(end - 1).isBlank()) {
-            end--;
-        }
-        return lines.subList(start, end);
-    }
-
     @Test
     void loadsAllCitiesIntoBothDatabasesAndPrintsTheRates() {
-        List<String> step = section(demo, "ClickHouse: 171,075 GeoNames cities loaded into ClickHouse and PostgreSQL");
+        List<String> step = demo.section("ClickHouse: 171,075 GeoNames cities loaded into ClickHouse and PostgreSQL");
         assertThat(step.get(1)).matches("database\\s+table\\s+rows\\s+counted\\s+columns\\s+ms\\s+rows/s");
         assertThat(step).anySatisfy(line -> assertThat(line).matches("ClickHouse\\s+default\\.cities\\s+171075\\s+171075\\s+6\\s+\\d+\\s+\\d+"));
         assertThat(step).anySatisfy(line -> assertThat(line).matches("PostgreSQL\\s+public\\.cities\\s+171075\\s+171075\\s+6\\s+\\d+\\s+\\d+"));
@@ -83,7 +63,7 @@ class ClickHouseDemoCommandIT {
 
     @Test
     void runsTheAggregateOnBothAndTheAnswersAgreeRowByRow() {
-        List<String> step = section(demo, "ClickHouse: 171,075 GeoNames cities");
+        List<String> step = demo.section("ClickHouse: 171,075 GeoNames cities");
         int header = step.indexOf(step.stream().filter(line -> line.startsWith("country")).findFirst().orElseThrow());
         assertThat(step.get(header)).matches("country\\s+cities ch\\s+cities pg\\s+regions ch\\s+regions pg"
                 + "\\s+avg_lat ch\\s+avg_lat pg\\s+max_lat ch\\s+max_lat pg");
@@ -112,7 +92,7 @@ class ClickHouseDemoCommandIT {
     @Test
     void keepsTheRestOfTheDemoAndNamesClickHouseWithoutItsPassword() {
         assertThat(demo.outLines()).contains("ClickHouse: r2dbc:clickhouse://127.0.0.1:" + ch.httpPort() + "/default (from TRIBUTARY_CLICKHOUSE_URL)");
-        assertThat(section(demo, "1. Row counts")).contains("airports         5210", "world_countries   250");
+        assertThat(demo.section("1. Row counts")).contains("airports         5210", "world_countries   250");
         assertThat(demo.outLines()).anySatisfy(line -> assertThat(line).matches("Demo done in [\\d,]+ ms \\(loading [\\d,]+ ms, "
                 + "questions [\\d,]+ ms, Bitbucket sync [\\d,]+ ms, cities on ClickHouse and PostgreSQL [\\d,]+ ms\\)\\."));
         assertThat(demo.out() + demo.err()).doesNotContain(CH_PASSWORD);

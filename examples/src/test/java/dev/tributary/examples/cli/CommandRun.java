@@ -26,6 +26,33 @@ record CommandRun(int exitCode, String out, String err) {
         return Arrays.asList(this.out.split("\\R"));
     }
 
+    /**
+     * @param headingStart how the section's {@code == } heading begins
+     * @return the lines of stdout from that heading to the next one, trailing blank lines left out
+     * @throws IllegalStateException if stdout has no such heading
+     */
+    List<String> section(String headingStart) {
+        List<String> lines = outLines();
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("== " + headingStart)) {
+                start = i;
+                break;
+            }
+        }
+        if (start < 0) {
+            throw new IllegalStateException("No heading '" + headingStart + "' in\n" + this.out);
+        }
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).startsWith("== ")) {
+            end++;
+        }
+        while (lines.get(end - 1).isBlank()) {
+            end--;
+        }
+        return lines.subList(start, end);
+    }
+
     @Override
     public String toString() {
         return "exit " + this.exitCode + "\n--- stdout ---\n" + this.out + "--- stderr ---\n" + this.err;

@@ -31,29 +31,9 @@ class DemoCommandIT {
         }
     }
 
-    private static List<String> section(CommandRun run, String headingStart) {
-        List<String> lines = run.outLines();
-        int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("== " + headingStart)) {
-                start = i;
-                break;
-            }
-        }
-        assertThat(start).as("heading '%s' in%n%s", headingStart, run.out()).isNotNegative();
-        int end = start + 1;
-        while (end < lines.size() && !lines.get(end).startsWith("== ")) {
-            end++;
-        }
-        while (lines.get(end - 1).isBlank()) {
-            end--;
-        }
-        return lines.subList(start, end);
-    }
-
     @Test
     void printsTheRowCountsOfTheFourDataSets() {
-        assertThat(section(demo, "1. Row counts")).containsSubsequence(
+        assertThat(demo.section("1. Row counts")).containsSubsequence(
                 "table_name       rows",
                 "---------------  ----",
                 "airports         5210",
@@ -65,7 +45,7 @@ class DemoCommandIT {
 
     @Test
     void loadsEachDataSetIntoATableItCreates() {
-        List<String> load = section(demo, "Load the data sets");
+        List<String> load = demo.section("Load the data sets");
         assertThat(load).anySatisfy(line -> assertThat(line).matches("public\\.airports\\s+5210\\s+18\\s+yes\\s+ourairports-airports\\.json\\s+\\d+"));
         assertThat(load).anySatisfy(line -> assertThat(line).matches("public\\.countries\\s+248\\s+6\\s+yes\\s+ourairports-countries\\.json\\s+\\d+"));
         assertThat(load).anySatisfy(line -> assertThat(line).matches("public\\.regions\\s+3901\\s+8\\s+yes\\s+ourairports-regions\\.json\\s+\\d+"));
@@ -75,7 +55,7 @@ class DemoCommandIT {
 
     @Test
     void printsTheTenHighestAirportsHighestFirst() {
-        List<String> highest = section(demo, "2. The 10 highest airports");
+        List<String> highest = demo.section("2. The 10 highest airports");
         assertThat(highest.get(1)).matches("name\\s+country\\s+municipality\\s+elevation_ft");
         assertThat(highest.get(3)).matches("Daocheng Yading Airport\\s+CN\\s+Garzê \\(Daocheng\\)\\s+14472");
         assertThat(highest.get(4)).matches("Qamdo Bangda Airport\\s+CN\\s+Bangda\\s+14219");
@@ -86,7 +66,7 @@ class DemoCommandIT {
 
     @Test
     void countsLargeAirportsPerContinent() {
-        assertThat(section(demo, "3. Large airports per continent")).containsSubsequence(
+        assertThat(demo.section("3. Large airports per continent")).containsSubsequence(
                 "continent  continent_name  large_airports",
                 "---------  --------------  --------------",
                 "AS         Asia                       142",
@@ -100,7 +80,7 @@ class DemoCommandIT {
 
     @Test
     void namesTheCountriesInJapaneseAndArabicFromTheCsv() {
-        List<String> named = section(demo, "4. The 10 countries with the most large airports");
+        List<String> named = demo.section("4. The 10 countries with the most large airports");
         // Columns are padded by terminal width: Japanese takes two columns per character.
         assertThat(named).containsSubsequence(
                 "country        japanese  arabic            large_airports",
@@ -120,7 +100,7 @@ class DemoCommandIT {
 
     @Test
     void joinsAirportsWithCountriesForTheAirportsPerCountry() {
-        assertThat(section(demo, "5. Airports per country")).containsSubsequence(
+        assertThat(demo.section("5. Airports per country")).containsSubsequence(
                 "country         code  continent  airports  large  highest_ft",
                 "--------------  ----  ---------  --------  -----  ----------",
                 "United States   US    NA              873     66        7820",
@@ -140,7 +120,7 @@ class DemoCommandIT {
     void printsHowLongEachStepTook() {
         Pattern millis = Pattern.compile("[\\d,]+ ms");
         for (String step : List.of("1. ", "2. ", "3. ", "4. ", "5. ")) {
-            List<String> lines = section(demo, step);
+            List<String> lines = demo.section(step);
             int footer = -1;
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).matches("\\(\\d+ rows?\\)")) {
@@ -156,7 +136,7 @@ class DemoCommandIT {
 
     @Test
     void syncsTwoThousandBitbucketIssuesAndCountsThemPerState() {
-        List<String> lines = section(demo, "Bitbucket: 2,000 issues");
+        List<String> lines = demo.section("Bitbucket: 2,000 issues");
         assertThat(lines.get(1)).matches("Synced 2,000 issues of demo/app from the emulator at http://127\\.0\\.0\\.1:\\d+/2\\.0"
                 + " into bitbucket_issues in [\\d,]+ ms \\([\\d,]+ rows/s, 4 batches of at most 500, upsert by id\\)");
         // IssueSeed.varied: 9 states in turn, so 223 issues for the first two states (i % 9 < 2), 222 for the others
@@ -181,7 +161,7 @@ class DemoCommandIT {
         CommandRun again = CommandRun.of(Map.of("TRIBUTARY_URL", url), "demo");
         assertThat(again.exitCode()).as(again::toString).isZero();
         assertThat(again.out() + again.err()).doesNotContain("Tr1but4ry-s3cret");
-        assertThat(section(again, "1. Row counts")).contains("airports         5210", "world_countries   250");
-        assertThat(section(again, "Load the data sets")).anySatisfy(line -> assertThat(line).matches("public\\.airports\\s+5210\\s+18\\s+yes\\s+.*"));
+        assertThat(again.section("1. Row counts")).contains("airports         5210", "world_countries   250");
+        assertThat(again.section("Load the data sets")).anySatisfy(line -> assertThat(line).matches("public\\.airports\\s+5210\\s+18\\s+yes\\s+.*"));
     }
 }

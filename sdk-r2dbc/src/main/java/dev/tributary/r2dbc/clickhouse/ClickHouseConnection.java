@@ -218,14 +218,7 @@ public final class ClickHouseConnection implements Connection {
                         }
                         return (io.r2dbc.spi.Result.Segment) new ClickHouseResult.ClickHouseRowSegment(new ClickHouseRow(metadata[0], fields, zone));
                     })
-                    .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the result of query_id " + queryId, sql))
-                    // before the subscriber hears of the end: a close() right after must not kill a finished query
-                    .doOnTerminate(() -> running.remove(queryId))
-                    .doOnCancel(() -> {
-                        running.remove(queryId);
-                        exchange.dispose();
-                        control.kill(queryId);
-                    });
+                    .as(reading -> body(reading, exchange, queryId, sql, "reading the result of query_id "));
         });
     }
 
@@ -241,7 +234,19 @@ public final class ClickHouseConnection implements Connection {
                     });
                     return ClickHouseResult.updateCount(writtenRows(exchange));
                 }))
-                .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the response to query_id " + queryId, sql))
+                .flux()
+                .as(reading -> body(reading, exchange, queryId, sql, "reading the response to query_id "))
+                .single();
+    }
+
+    /**
+     * The end of reading a response body: errors typed with {@code what} and the query id, and the
+     * query out of {@link #running} when the reading terminates (before the subscriber hears of it:
+     * a {@code close()} right after must not kill a finished query); a cancel cuts the response
+     * and kills the query.
+     */
+    private <T> Flux<T> body(Flux<T> reading, ClickHouseTransport.Exchange exchange, String queryId, String sql, String what) {
+        return reading.onErrorMap(e -> ClickHouseExceptions.translate(e, what + queryId, sql))
                 .doOnTerminate(() -> running.remove(queryId))
                 .doOnCancel(() -> {
                     running.remove(queryId);
@@ -414,14 +419,7 @@ public final class ClickHouseConnection implements Connection {
                         }
                         return tail.length == 0 ? Flux.empty() : Flux.just(java.nio.ByteBuffer.wrap(tail));
                     }))
-                    .onErrorMap(e -> ClickHouseExceptions.translate(e, "reading the result of query_id " + queryId, sql))
-                    // before the subscriber hears of the end: a close() right after must not kill a finished query
-                    .doOnTerminate(() -> running.remove(queryId))
-                    .doOnCancel(() -> {
-                        running.remove(queryId);
-                        exchange.dispose();
-                        control.kill(queryId);
-                    });
+                    .as(reading -> body(reading, exchange, queryId, sql, "reading the result of query_id "));
         });
     }
 

@@ -12,7 +12,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +41,10 @@ final class ClickHouseLoad {
 
     /** @return the load, run on subscription */
     Mono<LoadResult> run() {
-        return Mono.defer(() -> {
-            long started = System.nanoTime();
-            return Mono.usingWhen(Mono.fromSupplier(() -> new SourceReading(this.request.source())),
-                            this::load,
-                            ClickHouseLoad::closeLater, (reading, error) -> closeLater(reading), ClickHouseLoad::closeLater)
-                    .map(outcome -> new LoadResult(outcome.table().toString(), outcome.rows(), outcome.created(), outcome.columns(),
-                            Duration.ofNanos(System.nanoTime() - started)));
-        });
+        return SourceReading.run(this.request, this::load);
     }
 
-    private Mono<Outcome> load(SourceReading reading) {
+    private Mono<SourceReading.Outcome> load(SourceReading reading) {
         String source = this.request.source().description();
         return database().flatMap(database -> {
             TableName table = new TableName(database, this.request.table());
@@ -84,7 +76,7 @@ final class ClickHouseLoad {
                             } else {
                                 rows = rows.onErrorMap(error -> partlyLoaded(table, sent.get(), error, source));
                             }
-                            return rows.map(count -> new Outcome(table, count, !exists, loaded));
+                            return rows.map(count -> new SourceReading.Outcome(table, count, !exists, loaded));
                         });
             });
         });
@@ -224,13 +216,5 @@ final class ClickHouseLoad {
     /** @return the name in backticks, backslashes and backticks escaped (ClickHouse's quoted identifier) */
     static String identifier(String name) {
         return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`";
-    }
-
-    private static Mono<Void> closeLater(SourceReading reading) {
-        return Mono.fromRunnable(reading::close).subscribeOn(Schedulers.boundedElastic()).then();
-    }
-
-    /** What the load did. */
-    private record Outcome(TableName table, long rows, boolean created, List<LoadedColumn> columns) {
     }
 }

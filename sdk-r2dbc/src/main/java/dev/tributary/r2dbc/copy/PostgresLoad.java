@@ -3,7 +3,6 @@ package dev.tributary.r2dbc.copy;
 import dev.tributary.sql.load.LoadException;
 import dev.tributary.sql.load.LoadRequest;
 import dev.tributary.sql.load.LoadResult;
-import dev.tributary.sql.load.LoadedColumn;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import reactor.core.publisher.Flux;
@@ -13,7 +12,6 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,14 +47,7 @@ final class PostgresLoad {
 
     /** @return the load, run on subscription */
     Mono<LoadResult> run() {
-        return Mono.defer(() -> {
-            long started = System.nanoTime();
-            return Mono.usingWhen(Mono.fromSupplier(() -> new SourceReading(this.request.source())),
-                            reading -> transactional(load(reading)),
-                            PostgresLoad::closeLater, (reading, error) -> closeLater(reading), PostgresLoad::closeLater)
-                    .map(outcome -> new LoadResult(outcome.table().toString(), outcome.rows(), outcome.created(), outcome.columns(),
-                            Duration.ofNanos(System.nanoTime() - started)));
-        });
+        return SourceReading.run(this.request, reading -> transactional(load(reading)));
     }
 
     /**
@@ -107,7 +98,7 @@ final class PostgresLoad {
         return rollback.onErrorResume(rollbackError -> Mono.empty());
     }
 
-    private Mono<Outcome> load(SourceReading reading) {
+    private Mono<SourceReading.Outcome> load(SourceReading reading) {
         String source = this.request.source().description();
         return schema().flatMap(schema -> {
             TableName table = new TableName(schema, this.request.table());
@@ -134,7 +125,7 @@ final class PostgresLoad {
                             if (plan.insertSql() != null) {
                                 rows = rows.then(rowsUpdated(plan.insertSql())).flatMap(inserted -> execute(plan.dropSql()).thenReturn(inserted));
                             }
-                            return rows.map(loaded -> new Outcome(table, loaded, !exists, plan.loadedColumns()));
+                            return rows.map(loaded -> new SourceReading.Outcome(table, loaded, !exists, plan.loadedColumns()));
                         });
             });
         });
@@ -220,13 +211,5 @@ final class PostgresLoad {
         List<String> names = new ArrayList<>(columns.size());
         columns.forEach(column -> names.add(column.name()));
         return names;
-    }
-
-    private static Mono<Void> closeLater(SourceReading reading) {
-        return Mono.fromRunnable(reading::close).subscribeOn(Schedulers.boundedElastic()).then();
-    }
-
-    /** What the load did, before the commit. */
-    private record Outcome(TableName table, long rows, boolean created, List<LoadedColumn> columns) {
     }
 }

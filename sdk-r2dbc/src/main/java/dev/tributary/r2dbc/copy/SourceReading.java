@@ -1,13 +1,20 @@
 package dev.tributary.r2dbc.copy;
 
+import dev.tributary.sql.load.LoadRequest;
+import dev.tributary.sql.load.LoadResult;
 import dev.tributary.sql.load.LoadSource;
+import dev.tributary.sql.load.LoadedColumn;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /**
  * The byte streams one load opens on its source, and their closing. Opening and reading block
@@ -26,6 +33,33 @@ final class SourceReading implements AutoCloseable {
 
     SourceReading(LoadSource source) {
         this.source = source;
+    }
+
+    /**
+     * Runs one load of a backend: opens a reading of the request's source, hands it to
+     * {@code load}, and closes it on complete, error and cancel (on a bounded-elastic thread:
+     * closing a stream may block).
+     *
+     * @param request the load
+     * @param load    what the backend does with the reading
+     * @return the load's result, timed from subscription
+     */
+    static Mono<LoadResult> run(LoadRequest request, Function<SourceReading, Mono<Outcome>> load) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return Mono.usingWhen(Mono.fromSupplier(() -> new SourceReading(request.source())), load,
+                            SourceReading::closeLater, (reading, error) -> closeLater(reading), SourceReading::closeLater)
+                    .map(outcome -> new LoadResult(outcome.table().toString(), outcome.rows(), outcome.created(), outcome.columns(),
+                            Duration.ofNanos(System.nanoTime() - started)));
+        });
+    }
+
+    private static Mono<Void> closeLater(SourceReading reading) {
+        return Mono.fromRunnable(reading::close).subscribeOn(Schedulers.boundedElastic()).then();
+    }
+
+    /** What a load did: its table, the rows it wrote, whether it created the table, the columns it loaded. */
+    record Outcome(TableName table, long rows, boolean created, List<LoadedColumn> columns) {
     }
 
     /** @return how errors name the source */
